@@ -1,0 +1,38 @@
+"""SQLAlchemy models. No Flask import here: the app binds them through Flask-SQLAlchemy."""
+
+from models.base import Base
+from models.children import Approval, Child, Contact, Placement, Withholding
+from models.notifications import DeliveryAttempt, Notification
+from models.reference import (
+    AdjoiningAuthority,
+    Authority,
+    BankHoliday,
+    District,
+    DistrictHealthBody,
+    HealthBody,
+    Postcode,
+    ReferenceVersion,
+)
+from models.users import ApiClient, AuditEvent, User
+
+__all__ = [
+    "AdjoiningAuthority",
+    "ApiClient",
+    "Approval",
+    "AuditEvent",
+    "Authority",
+    "BankHoliday",
+    "Base",
+    "Child",
+    "Contact",
+    "DeliveryAttempt",
+    "District",
+    "DistrictHealthBody",
+    "HealthBody",
+    "Notification",
+    "Placement",
+    "Postcode",
+    "ReferenceVersion",
+    "User",
+    "Withholding",
+]

@@ -1,0 +1,178 @@
+"""Children, their placements, the approvals those need, and the people around them."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+from models.enums import ApprovalLevel, RecipientRole, check_in
+
+
+class Child(Base):
+    """A looked-after child: ours (placed out of county) or another authority's (hosted)."""
+
+    __tablename__ = "children"
+    __table_args__ = (
+        UniqueConstraint("responsible_authority_code", "case_reference", name="case_reference"),
+        CheckConstraint("sex IN ('M', 'F', 'U')", name="sex"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_reference: Mapped[str] = mapped_column(String(40))
+    responsible_authority_code: Mapped[str] = mapped_column(ForeignKey("authorities.code"))
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    also_known_as: Mapped[str | None] = mapped_column(String(200))
+    date_of_birth: Mapped[date]
+    sex: Mapped[str] = mapped_column(String(1))
+    ethnicity: Mapped[str | None] = mapped_column(String(4))
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
+    legal_status: Mapped[str] = mapped_column(String(2))
+    uasc: Mapped[bool] = mapped_column(default=False)
+    disability: Mapped[bool] = mapped_column(default=False)
+    child_protection_plan: Mapped[bool] = mapped_column(default=False)
+    ehc_plan_maintained_by: Mapped[str | None] = mapped_column(String(9))
+    home_postcode: Mapped[str] = mapped_column(String(8))
+    social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    police_flag: Mapped[bool] = mapped_column(default=False)
+    risks: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    placements: Mapped[list["Placement"]] = relationship(
+        back_populates="child", order_by="Placement.start_date", cascade="all, delete-orphan"
+    )
+    contacts: Mapped[list["Contact"]] = relationship(back_populates="child")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def initials(self) -> str:
+        return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
+
+    @property
+    def current_placement(self) -> "Placement | None":
+        open_ = [p for p in self.placements if p.end_date is None]
+        return open_[-1] if open_ else None
+
+
+class Placement(Base):
+    """One placement of a child at one address, with the fields derived as the DfE does."""
+
+    __tablename__ = "placements"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates"),
+        CheckConstraint("location IN ('IN', 'OUT')", name="location"),
+        Index("ix_placements_child_start", "child_id", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"))
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    placement_type: Mapped[str] = mapped_column(String(3))
+    provider: Mapped[str] = mapped_column(String(3))
+    carer_name: Mapped[str | None] = mapped_column(String(200))
+    urn: Mapped[str | None] = mapped_column(String(10))
+    address_line_1: Mapped[str] = mapped_column(String(200))
+    address_line_2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str] = mapped_column(String(8))
+    telephone: Mapped[str | None] = mapped_column(String(30))
+    emergency: Mapped[bool] = mapped_column(default=False)
+    reason_for_change: Mapped[str | None] = mapped_column(String(6))
+    end_reason: Mapped[str | None] = mapped_column(String(6))
+    destination: Mapped[str | None] = mapped_column(String(200))
+    # Derived at recording time from the postcodes (DOMAIN.md §6).
+    host_authority_code: Mapped[str] = mapped_column(ForeignKey("authorities.code"), index=True)
+    host_health_body_code: Mapped[str | None] = mapped_column(ForeignKey("health_bodies.code"))
+    location: Mapped[str] = mapped_column(String(3))
+    distance_miles: Mapped[float | None]
+    adjoining: Mapped[bool] = mapped_column(default=False)
+    at_a_distance: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    child: Mapped[Child] = relationship(back_populates="placements")
+    host_authority = relationship("Authority", foreign_keys=[host_authority_code])
+    host_health_body = relationship("HealthBody", foreign_keys=[host_health_body_code])
+    approvals: Mapped[list["Approval"]] = relationship(back_populates="placement")
+    withholdings: Mapped[list["Withholding"]] = relationship(back_populates="placement")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def out_of_area(self) -> bool:
+        return self.location == "OUT"
+
+
+class Approval(Base):
+    """A reg 11 decision on an out-of-area placement."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (
+        CheckConstraint(check_in("level", ApprovalLevel), name="level"),
+        CheckConstraint("decision IN ('approved', 'refused')", name="decision"),
+        UniqueConstraint("placement_id", "level", name="placement_level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"))
+    level: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str] = mapped_column(String(10))
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    area_authority_consulted: Mapped[bool] = mapped_column(default=False)
+    care_plan_sent: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    placement: Mapped[Placement] = relationship(back_populates="approvals")
+    approver = relationship("User")
+
+
+class Withholding(Base):
+    """A reg 13(3) decision not to tell someone of a placement, with who decided and why."""
+
+    __tablename__ = "withholdings"
+    __table_args__ = (CheckConstraint(check_in("role", RecipientRole), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"))
+    role: Mapped[str] = mapped_column(String(30))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    placement: Mapped[Placement] = relationship(back_populates="withholdings")
+
+
+class Contact(Base):
+    """A named person or inbox: at an authority or health body, or around one child (GP,
+    school, IRO, parent)."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        CheckConstraint(check_in("role", RecipientRole), name="role"),
+        CheckConstraint(
+            "CAST(authority_code IS NOT NULL AS INTEGER)"
+            " + CAST(health_body_code IS NOT NULL AS INTEGER)"
+            " + CAST(child_id IS NOT NULL AS INTEGER) <= 1",
+            name="one_owner",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    authority_code: Mapped[str | None] = mapped_column(ForeignKey("authorities.code"))
+    health_body_code: Mapped[str | None] = mapped_column(ForeignKey("health_bodies.code"))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    child: Mapped[Child | None] = relationship(back_populates="contacts")

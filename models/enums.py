@@ -1,0 +1,100 @@
+"""The one vocabulary: statuses, event types, recipient kinds and roles.
+
+The database enforces each with a CHECK constraint built from these lists.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    SOCIAL_WORKER = "social_worker"
+    SQA_OFFICER = "sqa_officer"
+    BUSINESS_SUPPORT = "business_support"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Event(StrEnum):
+    PLACEMENT_START = "placement_start"
+    ADDRESS_CHANGE = "address_change"
+    PLACEMENT_END = "placement_end"
+    SQA_ALERT = "sqa_alert"
+
+
+class RecipientKind(StrEnum):
+    AUTHORITY = "authority"
+    HEALTH_BODY = "health_body"
+    CONTACT = "contact"
+    INTERNAL = "internal"
+
+
+class RecipientRole(StrEnum):
+    """Why a recipient is told: the class of recipient in DOMAIN.md §1."""
+
+    AREA_AUTHORITY = "area_authority"
+    PREVIOUS_AREA_AUTHORITY = "previous_area_authority"
+    HOME_HEALTH_BODY = "home_health_body"
+    PLACEMENT_HEALTH_BODY = "placement_health_body"
+    GP = "gp"
+    NEW_GP = "new_gp"
+    SCHOOL = "school"
+    IRO = "iro"
+    POLICE = "police"
+    SQA = "sqa"
+    CHILD = "child"
+    PARENT = "parent"
+    CONTACT_ORDER_HOLDER = "contact_order_holder"
+    PREVIOUS_CARER = "previous_carer"
+    CARER = "carer"
+
+
+class NotificationStatus(StrEnum):
+    PENDING = "pending"
+    NEEDS_ADDRESS = "needs_address"
+    SENDING = "sending"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    API = "api"
+    INTERNAL = "internal"
+
+
+class AckVia(StrEnum):
+    LINK = "link"
+    API = "api"
+    MANUAL = "manual"
+
+
+class ApprovalLevel(StrEnum):
+    NOMINATED_OFFICER = "nominated_officer"
+    DIRECTOR = "director"
+
+
+class Division(StrEnum):
+    ENGLAND_AND_WALES = "england-and-wales"
+    SCOTLAND = "scotland"
+
+
+AUTHORITY_KINDS = (
+    "county",
+    "unitary",
+    "metropolitan_district",
+    "london_borough",
+    "city_of_london",
+    "welsh_council",
+    "scottish_council",
+)
+HEALTH_BODY_KINDS = ("icb", "lhb", "hb")
+NATIONS = ("england", "wales", "scotland")
+DIVISIONS = tuple(d.value for d in Division)
+
+
+def check_in(column: str, values: "tuple[str, ...] | type[StrEnum]") -> str:
+    """SQL for a CHECK constraint that keeps `column` within `values`."""
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"

@@ -1,0 +1,88 @@
+"""The outbox: one notification per (event, recipient), and each attempt to deliver it."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+from models.enums import (
+    AckVia,
+    Channel,
+    Event,
+    NotificationStatus,
+    RecipientKind,
+    RecipientRole,
+    check_in,
+)
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint(check_in("event", Event), name="event"),
+        CheckConstraint(check_in("status", NotificationStatus), name="status"),
+        CheckConstraint(check_in("recipient_kind", RecipientKind), name="recipient_kind"),
+        CheckConstraint(check_in("recipient_role", RecipientRole), name="recipient_role"),
+        CheckConstraint(check_in("channel", Channel), name="channel"),
+        CheckConstraint(
+            f"acknowledged_via IS NULL OR {check_in('acknowledged_via', AckVia)}",
+            name="acknowledged_via",
+        ),
+        Index("ix_notifications_status_due", "status", "next_attempt_at"),
+        Index("ix_notifications_recipient", "recipient_kind", "recipient_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
+    event: Mapped[str] = mapped_column(String(20))
+    recipient_kind: Mapped[str] = mapped_column(String(20))
+    recipient_role: Mapped[str] = mapped_column(String(30))
+    # ONS code for authorities and health bodies, contact id for contacts, a name for internal.
+    recipient_code: Mapped[str | None] = mapped_column(String(40))
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(10), default=Channel.EMAIL)
+    address: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default=NotificationStatus.PENDING)
+    send_by: Mapped[date]
+    acknowledge_by: Mapped[date | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_via: Mapped[str | None] = mapped_column(String(10))
+    acknowledged_by_name: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_by_email: Mapped[str | None] = mapped_column(String(254))
+    acknowledgement_note: Mapped[str | None] = mapped_column(Text)
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    last_reminded_on: Mapped[date | None]
+    escalated_at: Mapped[datetime | None]
+
+    child = relationship("Child")
+    placement = relationship("Placement")
+    attempts_made: Mapped[list["DeliveryAttempt"]] = relationship(
+        back_populates="notification", order_by="DeliveryAttempt.id"
+    )
+
+    @property
+    def message_id(self) -> str:
+        """A stable Message-ID, so a resend after a crash is recognisably the same message."""
+        return f"<notification-{self.id}@placement-notify>"
+
+
+class DeliveryAttempt(Base):
+    __tablename__ = "delivery_attempts"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('sent', 'transient', 'permanent')", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(10))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    notification: Mapped[Notification] = relationship(back_populates="attempts_made")

@@ -1,0 +1,213 @@
+"""What every JSON API resource shares: bearer keys and scopes, request-body checks, the
+error envelope in the OpenAPI document, and answering with that envelope from a view.
+
+A resource is guarded by `require_scope`, which runs before flask-smorest parses the body:
+
+    @blp.route("")
+    class Children(MethodView):
+        @require_scope("placements:write")
+        @blp.arguments(ChildInSchema)
+        @blp.response(201, ChildSchema)
+        def post(self, data): ...
+"""
+
+import json
+from collections.abc import Callable, Mapping
+from copy import deepcopy
+from datetime import timedelta
+from functools import wraps
+from typing import Any, NoReturn
+
+from flask import Flask, abort, g, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from models import ApiClient
+from models.base import utcnow
+from notify.auth.service import find_api_client
+from notify.errors import error_envelope, validation_envelope
+from notify.extensions import api, csrf, db
+
+# API.md: a body over 256 KiB is refused. The app-wide MAX_CONTENT_LENGTH is larger, for forms.
+API_BODY_LIMIT = 256 * 1024
+BEARER_SCHEME = "bearerAuth"
+MAX_KEY_LENGTH = 200
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Writing last_used_at on every call would make each request of a busy key wait for the last.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+class ErrorDetailSchema(Schema):
+    status = fields.Integer(required=True, metadata={"example": 422})
+    code = fields.String(required=True, metadata={"example": "validation_failed"})
+    message = fields.String(required=True, metadata={"example": "The request has 2 problems."})
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Every problem found, by dotted snake_case field path."},
+    )
+
+
+class ErrorEnvelopeSchema(Schema):
+    """The one error shape of API.md."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+def init_app(app: Flask) -> None:
+    """Document our envelope and the bearer scheme; call right after `api.init_app(app)`."""
+    # flask-smorest documents its own error payload for every status it references. Its
+    # response components are registered lazily, so registering them again, before any
+    # blueprint refers to them, makes every error response in the document our envelope.
+    api.ERROR_SCHEMA = ErrorEnvelopeSchema
+    api._register_responses()
+    api.spec.components.security_scheme(
+        BEARER_SCHEME,
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key (`Authorization: Bearer <key>`); each key belongs to "
+            "one authority and carries scopes.",
+        },
+    )
+
+
+def register_blueprint(blp: Blueprint) -> None:
+    """Register an API blueprint: served, documented, and exempt from CSRF (keys, not cookies,
+    authenticate it)."""
+    csrf.exempt(blp)
+    api.register_blueprint(blp)
+
+
+def fail(
+    status: int, message: str, *, code: str | None = None, headers: Mapping[str, str] | None = None
+) -> NoReturn:
+    """Answer now with the error envelope."""
+    response, _ = error_envelope(status, message, code=code)
+    _abort_with(response, status, headers)
+
+
+def fail_validation(problems: Mapping[str, list[str]]) -> NoReturn:
+    """Answer 422 with every problem, keyed by field path."""
+    response, _ = validation_envelope(dict(problems))
+    _abort_with(response, 422)
+
+
+def _abort_with(response: Any, status: int, headers: Mapping[str, str] | None = None) -> NoReturn:
+    response.status_code = status
+    response.headers.update(headers or {})
+    # An aborted response is sent as it is, without passing through the error handlers.
+    abort(response)
+
+
+def map_fields(problems: Mapping[str, list[str]], paths: Mapping[str, str]) -> dict[str, list[str]]:
+    """Rename service field names to the API's paths (e.g. postcode → address.postcode)."""
+    mapped: dict[str, list[str]] = {}
+    for name, messages in problems.items():
+        mapped.setdefault(paths.get(name, name), []).extend(messages)
+    return mapped
+
+
+def current_client() -> ApiClient:
+    client: ApiClient = g.api_client
+    return client
+
+
+def require_scope(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Let a view run only for a live key carrying `scope`; check a body's size, type and JSON
+    before anything parses it."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            client = _authenticate()
+            if scope not in client.scope_set:
+                fail(403, f"This key does not have the {scope} scope.")
+            if request.method in BODY_METHODS:
+                _check_json_body()
+            return view(*args, **kwargs)
+
+        _document(wrapped, scope)
+        return wrapped
+
+    return decorator
+
+
+def _authenticate() -> ApiClient:
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    key = key.strip()
+    client = (
+        find_api_client(db.session, key) if scheme.lower() == "bearer" and _plausible(key) else None
+    )
+    if client is None:
+        fail(
+            401,
+            "Send a valid API key: Authorization: Bearer <key>.",
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
+    g.api_client = client
+    g.api_key_prefix = client.key_prefix
+    now = utcnow()
+    if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
+        client.last_used_at = now
+    return client
+
+
+def _plausible(key: str) -> bool:
+    # Our keys are short printable ASCII; anything else is refused before it reaches a query.
+    return 0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()
+
+
+def _check_json_body() -> None:
+    # Set before anything reads the stream, so a body sent without Content-Length (chunked)
+    # is cut off at the limit too.
+    request.max_content_length = API_BODY_LIMIT
+    too_large = f"The body must be at most {API_BODY_LIMIT // 1024} KiB."
+    if request.content_length is not None and request.content_length > API_BODY_LIMIT:
+        fail(413, too_large)
+    mimetype = request.mimetype
+    if not (
+        mimetype == "application/json"
+        or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+    ):
+        fail(415, "Send the body as JSON, with Content-Type: application/json.")
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in {"utf-8", "utf8"}:
+        fail(415, "Send the body encoded as UTF-8.")
+    try:
+        body = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        fail(413, too_large)
+    try:
+        json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+    # ValueError covers bad UTF-8, bad JSON and integers too long to convert; deep nesting
+    # exhausts the recursion limit.
+    except (ValueError, RecursionError):
+        fail(400, "The body is not valid JSON.")
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _document(view: Callable[..., Any], scope: str) -> None:
+    """Add the bearer requirement and the auth and body errors to the view's OpenAPI entry."""
+    doc = deepcopy(getattr(view, "_apidoc", {}))
+    manual = doc.setdefault("manual_doc", {})
+    manual["security"] = [{BEARER_SCHEME: []}]
+    # OpenAPI lists scopes in security requirements only for OAuth2, so name it alongside.
+    manual["x-required-scope"] = scope
+    responses = doc.setdefault("response", {}).setdefault("responses", {})
+    statuses = {401: "UNAUTHORIZED", 403: "FORBIDDEN"}
+    parameters = doc.get("arguments", {}).get("parameters", [])
+    if any(p.get("in") == "json" for p in parameters):
+        statuses |= {
+            400: "BAD_REQUEST",
+            413: "REQUEST_ENTITY_TOO_LARGE",
+            415: "UNSUPPORTED_MEDIA_TYPE",
+        }
+    for status, name in statuses.items():
+        responses.setdefault(status, []).append(name)
+    view._apidoc = doc  # type: ignore[attr-defined]

@@ -1,0 +1,59 @@
+"""Sign-in for people (Flask-Login) and the rule that nothing is reachable without it."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import current_user
+
+from models import User
+from notify.extensions import db, login
+
+# Endpoints a person may reach without signing in. The API authenticates by key instead.
+PUBLIC_ENDPOINTS = {"auth.sign_in", "assets.asset", "status.status", "pages.about_data"}
+
+
+def init_app(app: Flask) -> None:
+    from notify.auth import cli, views
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.users)
+    app.cli.add_command(cli.api_keys)
+    login.login_view = "auth.sign_in"
+    login.login_message = "Sign in to continue."
+    login.login_message_category = "info"
+    app.before_request(_require_sign_in)
+
+
+@login.user_loader
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def _require_sign_in() -> Any:
+    if request.endpoint in PUBLIC_ENDPOINTS or request.path.startswith("/api/"):
+        return None
+    if request.endpoint is None:  # unknown URL: let it 404
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+    return None
+
+
+def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Allow a view only to people holding one of `roles` (admins hold every role)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles and current_user.role != "admin":
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,86 @@
+"""Settings from environment variables, with safe defaults for development."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def from_environment() -> dict[str, Any]:
+    """Read the settings documented in the README."""
+    env = os.environ.get("NOTIFY_ENV", "development")
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if env not in {"development", "testing"}:
+            raise ConfigError("SECRET_KEY must be set outside development and testing")
+        secret = "development-only-secret-key"
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE / 'placement-notify.sqlite3'}"
+        ),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": _int("MAIL_PORT", 8025),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "placement-notify@worcestershire.example"
+        ),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "HOME_AUTHORITY": os.environ.get("HOME_AUTHORITY", "E10000034"),
+        "ACKNOWLEDGE_WITHIN_WORKING_DAYS": _int("ACKNOWLEDGE_WITHIN_WORKING_DAYS", 5),
+        "REMINDER_EVERY_WORKING_DAYS": _int("REMINDER_EVERY_WORKING_DAYS", 5),
+        "ESCALATE_AFTER_WORKING_DAYS": _int("ESCALATE_AFTER_WORKING_DAYS", 10),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "API_TITLE": "Placement Notify",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+    }
+
+
+def for_testing(database_url: str) -> dict[str, Any]:
+    """Settings for the test suite: nothing outside loopback can be reached."""
+    return {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        # Port 9 (discard) on loopback: any mail a test did not set up a sink for fails loudly.
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": 9,
+        "BASE_URL": "http://notify.test",
+        "RATELIMIT_ENABLED": False,
+    }

@@ -1,0 +1,1 @@
+"""The directory of authorities, health bodies and contacts."""

@@ -1,0 +1,1 @@
+"""Notifications: who must be told, the outbox, delivery, acknowledgement and chasing."""

@@ -1,0 +1,279 @@
+"""The case-management API (API.md, "Our own case-management integration"): record children,
+their placements and placement ends through the same service functions as the web pages.
+
+A key sees only the children its authority is responsible for; any other child is "not
+found", so the API never reveals another authority's records.
+"""
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import Child, Notification, Placement
+from notify import audit
+from notify.apikit import current_client, fail, fail_validation, map_fields, require_scope
+from notify.calendar import CalendarRangeError
+from notify.extensions import db
+from notify.placements.schemas import (
+    ChildInSchema,
+    ChildQuerySchema,
+    ChildSchema,
+    EndInSchema,
+    EndRequest,
+    NotificationSchema,
+    PlacementChange,
+    PlacementChangeSchema,
+    PlacementInSchema,
+    PlacementRequest,
+)
+from notify.placements.service import (
+    ChildDetails,
+    Conflict,
+    InvalidInput,
+    end_placement,
+    record_child,
+    record_placement,
+)
+
+SCOPE = "placements:write"
+# Ids are opaque strings to callers; ours are row numbers, small enough for any database.
+ROW_ID = re.compile(r"[0-9]{1,18}")
+# Where the service names a field differently from the API body.
+PLACEMENT_PATHS = {
+    "postcode": "address.postcode",
+    "address_line_1": "address.line_1",
+    "address_line_2": "address.line_2",
+    "town": "address.town",
+}
+
+blp = Blueprint(
+    "children_api",
+    __name__,
+    url_prefix="/api/v1/children",
+    description="Our own case-management integration: children we look after, their "
+    "placements and the notifications those cause.",
+)
+
+
+@blp.route("")
+class Children(MethodView):
+    @require_scope(SCOPE)
+    @blp.arguments(ChildQuerySchema, location="query")
+    @blp.response(200, ChildSchema(many=True))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[Child]:
+        """Find children by case reference, or list them all"""
+        statement = select(Child).where(
+            Child.responsible_authority_code == current_client().authority_code
+        )
+        if "case_reference" in query:
+            statement = statement.where(Child.case_reference == query["case_reference"])
+        pagination_parameters.item_count = db.session.scalar(
+            select(func.count()).select_from(statement.subquery())
+        )
+        # flask-smorest bounds the page size but not the page number; an offset beyond
+        # every row is an empty page, and must not overflow the database's integers.
+        offset = pagination_parameters.first_item
+        children = (
+            list(
+                db.session.scalars(
+                    statement.order_by(Child.id)
+                    .offset(offset)
+                    .limit(pagination_parameters.page_size)
+                )
+            )
+            if offset < pagination_parameters.item_count
+            else []
+        )
+        audit.record(
+            "api_child_search",
+            "child",
+            None,
+            case_reference=query.get("case_reference"),
+            child_ids=[c.id for c in children],
+        )
+        db.session.commit()
+        return children
+
+    @require_scope(SCOPE)
+    @blp.arguments(ChildInSchema)
+    @blp.response(201, ChildSchema)
+    def post(self, details: ChildDetails) -> Any:
+        """Record a child we look after"""
+        with _service_problems():
+            child = record_child(db.session, details, current_client().authority_code, date.today())
+        audit.record("api_child_create", "child", child.id)
+        _commit("A child with this case reference was recorded at the same moment.")
+        return child, 201, {"Location": url_for("children_api.OneChild", child_id=str(child.id))}
+
+
+@blp.route("/<child_id>")
+class OneChild(MethodView):
+    @require_scope(SCOPE)
+    @blp.response(200, ChildSchema)
+    def get(self, child_id: str) -> Child:
+        """Read a child's record, with their placements"""
+        child = _own_child(child_id)
+        audit.record("api_child_view", "child", child.id)
+        db.session.commit()
+        return child
+
+
+@blp.route("/<child_id>/placements")
+class ChildPlacements(MethodView):
+    @require_scope(SCOPE)
+    @blp.arguments(PlacementInSchema)
+    @blp.response(201, PlacementChangeSchema)
+    def post(self, body: PlacementRequest, child_id: str) -> Any:
+        """Record a placement (a move, if the child has a current one)
+
+        Answers with the placement, the fields derived from its postcode and the
+        notifications it caused, including the end notices of the placement it replaces.
+        """
+        child = _own_child(child_id)
+        before = _notification_ids(child)
+        with _service_problems(PLACEMENT_PATHS, calendar_field="start_date"):
+            placement = record_placement(
+                db.session,
+                child,
+                body.details,
+                expected_version=child.version if body.version is None else body.version,
+                actor_id=None,
+                today=date.today(),
+            )
+        db.session.flush()
+        created = _new_notifications(child, before)
+        audit.record(
+            "api_placement_record",
+            "child",
+            child.id,
+            placement_id=placement.id,
+            notification_ids=[n.id for n in created],
+        )
+        _commit()
+        return PlacementChange(placement, created), 201
+
+
+@blp.route("/<child_id>/placements/<placement_id>/end")
+class EndPlacement(MethodView):
+    @require_scope(SCOPE)
+    @blp.arguments(EndInSchema)
+    @blp.response(200, PlacementChangeSchema)
+    def post(self, body: EndRequest, child_id: str, placement_id: str) -> PlacementChange:
+        """End a placement with no new one (the child leaves care or goes missing)"""
+        child = _own_child(child_id)
+        placement = _placement_of(child, placement_id)
+        with _service_problems(calendar_field="end_date"):
+            created = end_placement(
+                db.session,
+                child,
+                placement,
+                end_date=body.end_date,
+                end_reason=body.end_reason,
+                destination=body.destination,
+                expected_version=child.version if body.version is None else body.version,
+                today=date.today(),
+            )
+        db.session.flush()
+        audit.record(
+            "api_placement_end",
+            "child",
+            child.id,
+            placement_id=placement.id,
+            notification_ids=[n.id for n in created],
+        )
+        _commit()
+        return PlacementChange(placement, created)
+
+
+@blp.route("/<child_id>/notifications")
+class ChildNotifications(MethodView):
+    @require_scope(SCOPE)
+    @blp.response(200, NotificationSchema(many=True))
+    def get(self, child_id: str) -> list[Notification]:
+        """The notifications about a child, oldest first"""
+        child = _own_child(child_id)
+        notifications = list(
+            db.session.scalars(
+                select(Notification)
+                .where(Notification.child_id == child.id)
+                .order_by(Notification.id)
+            )
+        )
+        audit.record("api_notifications_view", "child", child.id)
+        db.session.commit()
+        return notifications
+
+
+def _own_child(child_id: str) -> Child:
+    child = db.session.get(Child, int(child_id)) if ROW_ID.fullmatch(child_id) else None
+    if child is None or child.responsible_authority_code != current_client().authority_code:
+        fail(404, "There is no child with that id.")
+    return child
+
+
+def _placement_of(child: Child, placement_id: str) -> Placement:
+    placement = (
+        db.session.get(Placement, int(placement_id)) if ROW_ID.fullmatch(placement_id) else None
+    )
+    if placement is None or placement.child_id != child.id:
+        fail(404, "This child has no placement with that id.")
+    return placement
+
+
+def _notification_ids(child: Child) -> set[int]:
+    return set(db.session.scalars(select(Notification.id).where(Notification.child_id == child.id)))
+
+
+def _new_notifications(child: Child, before: set[int]) -> list[Notification]:
+    rows = db.session.scalars(
+        select(Notification).where(Notification.child_id == child.id).order_by(Notification.id)
+    )
+    return [n for n in rows if n.id not in before]
+
+
+@contextmanager
+def _service_problems(
+    paths: Mapping[str, str] | None = None, calendar_field: str | None = None
+) -> Iterator[None]:
+    """Answer the service's refusals as API errors, with the API's field paths."""
+    try:
+        yield
+    except InvalidInput as exc:
+        db.session.rollback()
+        fail_validation(map_fields(exc.fields, paths or {}))
+    except Conflict as exc:
+        db.session.rollback()
+        fail(409, f"{exc}. Read it again and retry with its new version.", code="stale_version")
+    except IntegrityError:
+        # Another request wrote the same unique values between the service's check and ours.
+        db.session.rollback()
+        fail(409, "Someone else recorded this at the same moment. Read it again and retry.")
+    except CalendarRangeError:
+        # Deadlines are counted in working days, known only for the years of the bank
+        # holiday data; a date beyond them cannot be scheduled.
+        db.session.rollback()
+        fail_validation(
+            {
+                calendar_field or "_body": [
+                    "We cannot count working days from that date: use a more recent date"
+                ]
+            }
+        )
+
+
+def _commit(conflict_message: str = "Someone else changed this record at the same moment.") -> None:
+    try:
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        fail(409, f"{conflict_message} Read it again and retry.")

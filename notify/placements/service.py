@@ -1,0 +1,605 @@
+"""Recording children and their placements: the one path every entry point takes.
+
+Each function adds to the session and leaves the commit to its caller (one per request or
+command), so a placement and the notifications it causes are written together or not at all.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import (
+    Approval,
+    Authority,
+    Child,
+    Contact,
+    HealthBody,
+    Notification,
+    Placement,
+    Withholding,
+)
+from models.base import utcnow
+from models.enums import (
+    ApprovalLevel,
+    Channel,
+    NotificationStatus,
+    RecipientKind,
+    RecipientRole,
+)
+from notify import codes
+from notify.geography.postcode import PostcodeError
+from notify.geography.store import (
+    Location,
+    PlacementGeography,
+    adjoining,
+    placement_geography,
+    resolve_postcode,
+)
+from notify.notifications import rules
+from notify.notifications.calendars import division_of_nation, working_day_calendars
+from notify.validation import (
+    date_of_birth_problem,
+    nhs_number_problem,
+    placement_date_problem,
+)
+
+
+class InvalidInput(ValueError):
+    """Input that breaks a rule; `fields` maps each field to what is wrong with it."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
+        self.fields = fields
+
+
+class Conflict(Exception):
+    """Someone else changed the record since the caller read it."""
+
+
+def _problems() -> dict[str, list[str]]:
+    return {}
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    case_reference: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    sex: str
+    legal_status: str
+    home_postcode: str
+    also_known_as: str | None = None
+    ethnicity: str | None = None
+    nhs_number: str | None = None
+    uasc: bool = False
+    disability: bool = False
+    child_protection_plan: bool = False
+    ehc_plan_maintained_by: str | None = None
+    police_flag: bool = False
+    risks: str | None = None
+    social_worker_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PlacementDetails:
+    start_date: date
+    placement_type: str
+    provider: str
+    address_line_1: str
+    postcode: str
+    address_line_2: str | None = None
+    town: str | None = None
+    carer_name: str | None = None
+    urn: str | None = None
+    telephone: str | None = None
+    emergency: bool = False
+    reason_for_change: str | None = None
+    end_date: date | None = None
+    # Chosen by a person where the placement's district is split between health bodies.
+    health_body_code: str | None = None
+    # When the current placement ends, if not the day before this one starts.
+    previous_end_date: date | None = None
+    # Reg 13(3): people not to be told, with who decided and why.
+    withholding: rules.Withholding | None = None
+
+
+@dataclass(frozen=True)
+class PlannedNotification:
+    role: str
+    kind: str
+    event: str
+    send_by: date
+    code: str | None
+    name: str
+    address: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What recording a placement (or ending one) will do: shown to the social worker before
+    they confirm, then carried out unchanged."""
+
+    details: PlacementDetails | None
+    placement_location: Location | None
+    geography: PlacementGeography | None
+    host_health_body_code: str | None
+    previous: Placement | None
+    previous_end_date: date | None
+    notifications: tuple[PlannedNotification, ...]
+    approvals: tuple[rules.ApprovalRequirement, ...]
+    withheld: tuple[rules.Withheld, ...] = field(default=())
+
+
+def record_child(
+    session: Session, details: ChildDetails, responsible_authority_code: str, today: date
+) -> Child:
+    """Add a child looked after by `responsible_authority_code`."""
+    problems = _problems()
+    existing = session.scalar(
+        select(Child).where(
+            Child.responsible_authority_code == responsible_authority_code,
+            Child.case_reference == details.case_reference,
+        )
+    )
+    if existing is not None:
+        problems["case_reference"] = [
+            f"A child with case reference {details.case_reference} is already recorded"
+        ]
+    _check_child(session, details, today, problems)
+    if problems:
+        raise InvalidInput(problems)
+    child = Child(responsible_authority_code=responsible_authority_code, **_child_fields(details))
+    child.home_postcode = resolve_postcode(session, details.home_postcode).postcode
+    session.add(child)
+    session.flush()
+    return child
+
+
+def _child_fields(details: ChildDetails) -> dict[str, object]:
+    fields = {k: getattr(details, k) for k in ChildDetails.__dataclass_fields__}
+    if details.nhs_number:
+        fields["nhs_number"] = details.nhs_number.replace(" ", "")
+    return fields
+
+
+def _check_child(
+    session: Session, details: ChildDetails, today: date, problems: dict[str, list[str]]
+) -> None:
+    if problem := date_of_birth_problem(details.date_of_birth, today):
+        problems["date_of_birth"] = [problem]
+    if details.nhs_number and (problem := nhs_number_problem(details.nhs_number)):
+        problems["nhs_number"] = [problem]
+    if not codes.is_valid("LS", details.legal_status, on=today):
+        problems["legal_status"] = ["Choose a legal status from the 903 list"]
+    if details.sex not in {"M", "F", "U"}:
+        problems["sex"] = ["Sex must be M, F or U"]
+    if (
+        details.ehc_plan_maintained_by
+        and session.get(Authority, details.ehc_plan_maintained_by) is None
+    ):
+        problems["ehc_plan.maintained_by"] = [
+            "Enter the ONS code of the authority maintaining the EHC plan"
+        ]
+    try:
+        resolve_postcode(session, details.home_postcode)
+    except PostcodeError as exc:
+        problems["home_postcode"] = [str(exc)]
+
+
+def plan_placement(session: Session, child: Child, details: PlacementDetails, today: date) -> Plan:
+    """Work out, without writing anything, what recording this placement will do."""
+    problems = _problems()
+    if problem := placement_date_problem(details.start_date, today):
+        problems["start_date"] = [problem]
+    if details.end_date is not None and details.end_date < details.start_date:
+        problems["end_date"] = ["End date must be on or after the start date"]
+    if not codes.is_valid("PLACE", details.placement_type, on=details.start_date):
+        problems["placement_type"] = ["Choose a placement type from the 903 list for that date"]
+    if not codes.is_valid("PLACE_PROVIDER", details.provider, on=details.start_date):
+        problems["provider"] = ["Choose a placement provider (PR0 to PR5)"]
+    if details.reason_for_change and not codes.is_valid(
+        "REASON_PLACE_CHANGE", details.reason_for_change, on=details.start_date
+    ):
+        problems["reason_for_change"] = ["Choose a reason for the change from the 903 list"]
+
+    previous = child.current_placement
+    previous_end = None
+    if previous is not None:
+        previous_end = details.previous_end_date or details.start_date - timedelta(days=1)
+        if details.start_date <= previous.start_date:
+            problems.setdefault("start_date", []).append(
+                f"Start date must be after the current placement's start, "
+                f"{previous.start_date:%-d %B %Y}"
+            )
+        elif previous_end < previous.start_date or previous_end >= details.start_date:
+            problems["previous_end_date"] = [
+                "The current placement must end on or after its start and before the new one starts"
+            ]
+
+    try:
+        home = resolve_postcode(session, child.home_postcode)
+        placed = resolve_postcode(session, details.postcode)
+    except PostcodeError as exc:
+        problems["postcode"] = [str(exc)]
+        raise InvalidInput(problems) from exc
+
+    if placed.authority_code is None:
+        problems["postcode"] = [
+            f"{placed.postcode} is in Northern Ireland, where Health and Social Care Trusts run "
+            "children's services: tell the trust directly"
+        ]
+    host_health_body = _choose_health_body(placed, details.health_body_code, problems)
+    if problems:
+        raise InvalidInput(problems)
+
+    ra = child.responsible_authority_code
+    geography = placement_geography(home, placed, ra, adjoining(session, ra))
+    new_facts = _facts(details, placed, host_health_body, geography)
+    previous_facts = _placement_facts(session, previous, previous_end) if previous else None
+    event = rules.PlacementEvent(
+        kind=rules.Change.MOVE if previous else rules.Change.START,
+        home_authority_code=ra,
+        home=_home_place(home),
+        new=new_facts,
+        previous=previous_facts,
+        contacts=_known_contacts(child),
+        police_flag=child.police_flag,
+        withholding=details.withholding,
+    )
+    decision = rules.who_must_be_told(event, working_day_calendars(session))
+    return Plan(
+        details=replace(details, postcode=placed.postcode),
+        placement_location=placed,
+        geography=geography,
+        host_health_body_code=host_health_body,
+        previous=previous,
+        previous_end_date=previous_end,
+        notifications=_resolve_recipients(session, decision.recipients, ra),
+        approvals=tuple(decision.approvals_required),
+        withheld=decision.withheld,
+    )
+
+
+def record_placement(
+    session: Session,
+    child: Child,
+    details: PlacementDetails,
+    *,
+    expected_version: int,
+    actor_id: int | None,
+    today: date,
+) -> Placement:
+    """Record a placement (ending the current one) and its notifications, in the caller's
+    transaction."""
+    _check_version(child, expected_version)
+    plan = plan_placement(session, child, details, today)
+    if plan.previous is not None:
+        plan.previous.end_date = plan.previous_end_date
+        plan.previous.end_reason = codes.REC_NEW_EPISODE_SAME_DAY
+    assert plan.details is not None and plan.placement_location is not None
+    d, geo = plan.details, plan.geography
+    assert geo is not None
+    placement = Placement(
+        child=child,
+        start_date=d.start_date,
+        end_date=d.end_date,
+        placement_type=d.placement_type,
+        provider=d.provider,
+        carer_name=d.carer_name,
+        urn=d.urn,
+        address_line_1=d.address_line_1,
+        address_line_2=d.address_line_2,
+        town=d.town,
+        postcode=d.postcode,
+        telephone=d.telephone,
+        emergency=d.emergency,
+        reason_for_change=d.reason_for_change,
+        host_authority_code=plan.placement_location.authority_code,
+        host_health_body_code=plan.host_health_body_code,
+        location=geo.location,
+        distance_miles=geo.distance_miles,
+        adjoining=geo.adjoining,
+        at_a_distance=geo.at_a_distance,
+        created_by_id=actor_id,
+    )
+    session.add(placement)
+    if d.withholding is not None:
+        session.add_all(
+            Withholding(
+                placement=placement,
+                role=role,
+                decided_by=d.withholding.decided_by,
+                reason=d.withholding.reason,
+            )
+            for role in sorted(d.withholding.roles)
+        )
+    child.updated_at = utcnow()  # bumps the child's version: a concurrent move now conflicts
+    session.flush()
+    _write_notifications(session, child, placement, plan.previous, plan.notifications)
+    return placement
+
+
+def end_placement(
+    session: Session,
+    child: Child,
+    placement: Placement,
+    *,
+    end_date: date,
+    end_reason: str,
+    destination: str | None,
+    expected_version: int,
+    today: date,
+) -> list[Notification]:
+    """End a placement without a new one (the child leaves care or goes missing)."""
+    _check_version(child, expected_version)
+    plan = plan_end(session, child, placement, end_date, end_reason, today)
+    placement.end_date = end_date
+    placement.end_reason = end_reason
+    placement.destination = destination
+    child.updated_at = utcnow()
+    session.flush()
+    return _write_notifications(session, child, placement, placement, plan.notifications)
+
+
+def plan_end(
+    session: Session,
+    child: Child,
+    placement: Placement,
+    end_date: date,
+    end_reason: str,
+    today: date,
+) -> Plan:
+    problems = _problems()
+    if placement.end_date is not None:
+        problems["end_date"] = ["This placement has already ended"]
+    elif end_date < placement.start_date:
+        problems["end_date"] = [
+            f"End date must be on or after the start, {placement.start_date:%-d %B %Y}"
+        ]
+    elif problem := placement_date_problem(end_date, today, "End date"):
+        problems["end_date"] = [problem]
+    if not codes.is_valid("REC", end_reason, on=end_date):
+        problems["end_reason"] = ["Choose a reason the placement ended from the 903 list"]
+    if problems:
+        raise InvalidInput(problems)
+    home = resolve_postcode(session, child.home_postcode)
+    event = rules.PlacementEvent(
+        kind=rules.Change.END,
+        home_authority_code=child.responsible_authority_code,
+        home=_home_place(home),
+        new=None,
+        previous=_placement_facts(session, placement, end_date),
+        contacts=_known_contacts(child),
+        police_flag=child.police_flag,
+        withholding=_recorded_withholding(placement),
+    )
+    decision = rules.who_must_be_told(event, working_day_calendars(session))
+    return Plan(
+        details=None,
+        placement_location=None,
+        geography=None,
+        host_health_body_code=None,
+        previous=placement,
+        previous_end_date=end_date,
+        notifications=_resolve_recipients(
+            session, decision.recipients, child.responsible_authority_code
+        ),
+        approvals=(),
+    )
+
+
+def record_approval(
+    session: Session,
+    placement: Placement,
+    *,
+    level: str,
+    decision: str,
+    approver_id: int,
+    area_authority_consulted: bool,
+    care_plan_sent: bool,
+    note: str | None,
+) -> Approval:
+    """Record a reg 11 decision. A director's approval needs the area authority consulted and
+    sent the care plan first."""
+    problems = _problems()
+    if level not in {lvl.value for lvl in ApprovalLevel}:
+        problems["level"] = ["Choose nominated officer or director"]
+    if (
+        decision == "approved"
+        and level == ApprovalLevel.DIRECTOR
+        and not (area_authority_consulted and care_plan_sent)
+    ):
+        problems["area_authority_consulted"] = [
+            "A placement at a distance can only be approved once the area authority has been "
+            "consulted and sent the care plan"
+        ]
+    if any(a.level == level for a in placement.approvals):
+        problems["level"] = ["This placement already has a decision at that level"]
+    if problems:
+        raise InvalidInput(problems)
+    approval = Approval(
+        placement=placement,
+        level=level,
+        decision=decision,
+        approver_id=approver_id,
+        area_authority_consulted=area_authority_consulted,
+        care_plan_sent=care_plan_sent,
+        note=note,
+    )
+    session.add(approval)
+    return approval
+
+
+def _recorded_withholding(placement: Placement) -> rules.Withholding | None:
+    """Whoever was not told of the start is not told of the end either."""
+    if not placement.withholdings:
+        return None
+    first = placement.withholdings[0]
+    return rules.Withholding(
+        frozenset(RecipientRole(w.role) for w in placement.withholdings),
+        decided_by=first.decided_by,
+        reason=first.reason,
+    )
+
+
+def _check_version(child: Child, expected_version: int) -> None:
+    if child.version != expected_version:
+        raise Conflict("This child's record was changed by someone else since you opened it")
+
+
+def _choose_health_body(
+    placed: Location, chosen: str | None, problems: dict[str, list[str]]
+) -> str | None:
+    options = {hb.code for hb in placed.health_bodies}
+    if chosen:
+        if chosen not in options:
+            problems["health_body_code"] = [
+                "Choose one of the health bodies covering this postcode"
+            ]
+        return chosen
+    if placed.split:
+        names = ", ".join(f"{hb.name} ({hb.code})" for hb in placed.health_bodies)
+        problems["health_body_code"] = [
+            f"{placed.postcode} is in a district split between health bodies: choose one of {names}"
+        ]
+        return None
+    return placed.health_body_code
+
+
+def _home_place(home: Location) -> rules.Place:
+    return rules.Place(
+        authority_code=home.authority_code,
+        health_body_code=home.health_body_code,
+        division=division_of_nation(home.nation),
+    )
+
+
+def _facts(
+    details: PlacementDetails,
+    placed: Location,
+    health_body: str | None,
+    geography: PlacementGeography,
+) -> rules.PlacementFacts:
+    return rules.PlacementFacts(
+        start_date=details.start_date,
+        end_date=details.end_date,
+        emergency=details.emergency,
+        place=rules.Place(placed.authority_code, health_body, division_of_nation(placed.nation)),
+        out_of_area=geography.out_of_area,
+        at_a_distance=geography.at_a_distance,
+        placement_type=details.placement_type,
+        provider=details.provider,
+    )
+
+
+def _placement_facts(
+    session: Session, placement: Placement, end_date: date | None
+) -> rules.PlacementFacts:
+    host = session.get(Authority, placement.host_authority_code)
+    assert host is not None
+    return rules.PlacementFacts(
+        start_date=placement.start_date,
+        end_date=end_date,
+        emergency=placement.emergency,
+        place=rules.Place(
+            placement.host_authority_code,
+            placement.host_health_body_code,
+            division_of_nation(host.nation),
+        ),
+        out_of_area=placement.out_of_area,
+        at_a_distance=placement.at_a_distance,
+        placement_type=placement.placement_type,
+        provider=placement.provider,
+    )
+
+
+def _known_contacts(child: Child) -> tuple[rules.KnownContact, ...]:
+    return tuple(
+        rules.KnownContact(RecipientRole(c.role), str(c.id)) for c in child.contacts if c.active
+    )
+
+
+def _resolve_recipients(
+    session: Session, recipients: Iterable[rules.Recipient], responsible_authority_code: str
+) -> tuple[PlannedNotification, ...]:
+    """Name and address each recipient from the directory."""
+    planned = []
+    for r in recipients:
+        code, name, address = _code(r.code_or_contact), "", None
+        if r.kind == RecipientKind.AUTHORITY:
+            authority = session.get(Authority, code)
+            name, address = (
+                (authority.name, authority.notification_email) if authority else (code or "", None)
+            )
+        elif r.kind == RecipientKind.HEALTH_BODY:
+            body = session.get(HealthBody, code) if code else None
+            name, address = (
+                (body.name, body.notification_email) if body else ("Health body to be chosen", None)
+            )
+        elif r.kind == RecipientKind.CONTACT:
+            contact = session.get(Contact, int(code)) if code else None
+            name = contact.name if contact else "Unknown contact"
+            address = contact.email if contact else None
+        else:
+            team = session.scalar(
+                select(Contact).where(
+                    Contact.authority_code == responsible_authority_code,
+                    Contact.role == r.role,
+                    Contact.active,
+                )
+            )
+            name = team.name if team else "Safeguarding quality assurance team"
+            address = team.email if team else None
+            code = str(team.id) if team else None
+        planned.append(
+            PlannedNotification(
+                role=r.role,
+                kind=r.kind,
+                event=r.event,
+                send_by=r.send_by,
+                code=code,
+                name=name,
+                address=address,
+            )
+        )
+    return tuple(planned)
+
+
+def _code(code_or_contact: str | int | None) -> str | None:
+    return None if code_or_contact is None else str(code_or_contact)
+
+
+def _write_notifications(
+    session: Session,
+    child: Child,
+    new: Placement,
+    old: Placement | None,
+    planned: Iterable[PlannedNotification],
+) -> list[Notification]:
+    rows = []
+    for p in planned:
+        # End notices belong to the placement that ended; the others to the new one.
+        placement = old if (p.event == "placement_end" and old is not None) else new
+        rows.append(
+            Notification(
+                child=child,
+                placement=placement,
+                event=p.event,
+                recipient_kind=p.kind,
+                recipient_role=p.role,
+                recipient_code=p.code,
+                recipient_name=p.name,
+                channel=Channel.EMAIL,
+                address=p.address,
+                send_by=p.send_by,
+                status=NotificationStatus.PENDING
+                if p.address
+                else NotificationStatus.NEEDS_ADDRESS,
+            )
+        )
+    session.add_all(rows)
+    return rows

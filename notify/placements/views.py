@@ -1,0 +1,702 @@
+"""The social worker's pages: find and add a child, the child's page, record a move or the
+end of a placement (each through a check-your-answers page), and reg 11 approvals.
+
+Views parse the form, call one service function, commit once, and render. A journey's
+answers wait in the Flask session between the form and the check page, with the child's
+version as first read, so a change made by someone else meanwhile shows as a conflict.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import Authority, Child, HealthBody, Notification, Placement, User
+from models.enums import ApprovalLevel, Role
+from notify import audit, codes
+from notify.auth import roles_required
+from notify.extensions import db
+from notify.geography.postcode import PostcodeError
+from notify.geography.store import resolve_postcode
+from notify.notifications import rules
+from notify.notifications.calendars import division_of_nation, working_day_calendars
+from notify.placements.forms import (
+    PLEASE_CHOOSE,
+    ApprovalForm,
+    ChildForm,
+    ConfirmForm,
+    EndForm,
+    MoveForm,
+    SearchForm,
+    add_problems,
+    options,
+)
+from notify.placements.service import (
+    Conflict,
+    InvalidInput,
+    PlacementDetails,
+    Plan,
+    end_placement,
+    plan_end,
+    plan_placement,
+    record_approval,
+    record_child,
+    record_placement,
+)
+
+bp = Blueprint("placements", __name__, url_prefix="/children")
+
+# Who may change a record; everyone signed in may read one. Admins hold every role.
+RECORD_ROLES = (Role.SOCIAL_WORKER, Role.MANAGER)
+APPROVE_ROLES = (Role.MANAGER,)
+SEARCH_LIMIT = 50
+CHILD_FIELD_ALIASES = {"ehc_plan.maintained_by": "ehc_plan_maintained_by"}
+CONFLICT_MESSAGE = (
+    "Someone else changed this child’s record since you started. Nothing has been saved."
+)
+
+
+@bp.context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"describe": _describe}
+
+
+def _describe(list_name: str, code: str | None) -> str:
+    """A 903 code with its description, as the forms' lists show it."""
+    if not code:
+        return "Not given"
+    try:
+        return f"{code}: {codes.describe(list_name, code)}"
+    except codes.UnknownCode:
+        return code
+
+
+def _db() -> Session:
+    """The request's session, as the service functions take it."""
+    return db.session()
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _home_authority() -> str:
+    return str(current_app.config["HOME_AUTHORITY"])
+
+
+def _may(roles: tuple[str, ...]) -> bool:
+    return current_user.role in roles or current_user.role == Role.ADMIN
+
+
+def _child_or_404(child_id: int) -> Child:
+    child = db.session.get(Child, child_id)
+    if child is None:
+        abort(404)
+    return child
+
+
+def _our_child_or_404(child_id: int) -> Child:
+    """Only the responsible authority records a child's placements here; another
+    authority's children reach the host register through their notices."""
+    child = _child_or_404(child_id)
+    if child.responsible_authority_code != _home_authority():
+        abort(404)
+    return child
+
+
+def _placement_or_404(child: Child, placement_id: int) -> Placement:
+    placement = db.session.get(Placement, placement_id)
+    if placement is None or placement.child_id != child.id:
+        abort(404)
+    return placement
+
+
+# --- Find and add a child ---------------------------------------------------------------------
+
+
+@bp.get("")
+def find_child() -> Any:
+    form = SearchForm(request.args)
+    results = None
+    query = (form.q.data or "") if form.validate() else ""
+    authorities: dict[str, str] = {}
+    if query:
+        results = _search(query)
+        codes_ = {c.responsible_authority_code for c in results}
+        authorities = dict(
+            db.session.execute(
+                select(Authority.code, Authority.name).where(Authority.code.in_(codes_))
+            ).all()
+        )
+        audit.record("search", "child", None, results=len(results))
+        db.session.commit()
+    return render_template(
+        "views/placements/find_child.html",
+        form=form,
+        query=query,
+        results=results,
+        authorities=authorities,
+        limit=SEARCH_LIMIT,
+        home=_home_authority(),
+        may_record=_may(RECORD_ROLES),
+    )
+
+
+def _search(query: str) -> list[Child]:
+    """Children whose case reference contains `query`, or whose names hold each word of it."""
+    by_name = and_(
+        *(
+            or_(
+                Child.given_name.icontains(word, autoescape=True),
+                Child.family_name.icontains(word, autoescape=True),
+                Child.also_known_as.icontains(word, autoescape=True),
+            )
+            for word in query.split()
+        )
+    )
+    statement = (
+        select(Child)
+        .where(or_(Child.case_reference.icontains(query, autoescape=True), by_name))
+        .order_by(Child.family_name, Child.given_name, Child.id)
+        .limit(SEARCH_LIMIT)
+    )
+    return list(db.session.scalars(statement))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*RECORD_ROLES)
+def add_child() -> Any:
+    today = _today()
+    form = ChildForm()
+    form.legal_status.choices = options(codes.choices("LS", on=today), PLEASE_CHOOSE)
+    form.ehc_plan_maintained_by.choices = options(
+        (
+            (a.code, a.name)
+            for a in db.session.scalars(
+                select(Authority).where(Authority.active).order_by(Authority.name)
+            )
+        ),
+        "No EHC plan",
+    )
+    form.social_worker_id.choices = options(
+        (
+            (str(u.id), u.name)
+            for u in db.session.scalars(
+                select(User).where(User.active, User.role.in_(RECORD_ROLES)).order_by(User.name)
+            )
+        ),
+        "Not allocated",
+    )
+    if request.method == "GET" and current_user.role == Role.SOCIAL_WORKER:
+        form.social_worker_id.data = str(current_user.id)
+    if form.validate_on_submit():
+        try:
+            child = record_child(_db(), form.to_details(), _home_authority(), today)
+        except InvalidInput as exc:
+            db.session.rollback()
+            add_problems(form, exc.fields, CHILD_FIELD_ALIASES)
+        else:
+            audit.record("create", "child", child.id)
+            db.session.commit()
+            flash(f"Child {child.case_reference} added", "success")
+            return redirect(url_for(".child_page", child_id=child.id))
+    return render_template("views/placements/add_child.html", form=form)
+
+
+# --- The child's page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalStatus:
+    level: str
+    reason: str
+    preconditions: tuple[str, ...]
+    decision: str | None  # None: not yet decided
+
+
+@dataclass(frozen=True)
+class PlacementRecord:
+    placement: Placement
+    notifications: list[Notification]
+    approvals: list[ApprovalStatus]
+
+    @property
+    def approvals_outstanding(self) -> list[ApprovalStatus]:
+        return [a for a in self.approvals if a.decision is None]
+
+
+@bp.get("/<int:child_id>")
+def child_page(child_id: int) -> Any:
+    child = _child_or_404(child_id)
+    ours = child.responsible_authority_code == _home_authority()
+    notifications: dict[int, list[Notification]] = defaultdict(list)
+    for n in db.session.scalars(
+        select(Notification)
+        .where(Notification.child_id == child.id)
+        .order_by(Notification.send_by, Notification.id)
+    ):
+        notifications[n.placement_id].append(n)
+    records = [
+        PlacementRecord(p, notifications[p.id], _approval_statuses(child, p) if ours else [])
+        for p in reversed(child.placements)
+    ]
+    audit.record("view", "child", child.id)
+    db.session.commit()
+    return render_template(
+        "views/placements/child.html",
+        child=child,
+        ours=ours,
+        records=records,
+        current=child.current_placement,
+        responsible=db.session.get(Authority, child.responsible_authority_code),
+        social_worker=(
+            db.session.get(User, child.social_worker_id) if child.social_worker_id else None
+        ),
+        ehc_authority=(
+            db.session.get(Authority, child.ehc_plan_maintained_by)
+            if child.ehc_plan_maintained_by
+            else None
+        ),
+        may_record=ours and _may(RECORD_ROLES),
+        may_approve=ours and _may(APPROVE_ROLES),
+        today=_today(),
+    )
+
+
+def _approval_statuses(child: Child, placement: Placement) -> list[ApprovalStatus]:
+    """The reg 11 approvals this placement needs, each with the decision recorded, if any."""
+    decided = {a.level: a.decision for a in placement.approvals}
+    return [
+        ApprovalStatus(
+            str(r.level), r.reason, tuple(str(p) for p in r.preconditions), decided.get(r.level)
+        )
+        for r in _approvals_required(child, placement)
+    ]
+
+
+def _approvals_required(
+    child: Child, placement: Placement
+) -> tuple[rules.ApprovalRequirement, ...]:
+    # The rules decide this from the placement as recorded, as they did when it was planned.
+    if not placement.out_of_area:
+        return ()
+    host = placement.host_authority
+    facts = rules.PlacementFacts(
+        start_date=placement.start_date,
+        place=rules.Place(
+            placement.host_authority_code,
+            placement.host_health_body_code,
+            division_of_nation(host.nation),
+        ),
+        out_of_area=True,
+        at_a_distance=placement.at_a_distance,
+        placement_type=placement.placement_type,
+        provider=placement.provider,
+    )
+    ra = child.responsible_authority_code
+    event = rules.PlacementEvent(
+        kind=rules.Change.START, home_authority_code=ra, home=rules.Place(ra, None), new=facts
+    )
+    return rules.who_must_be_told(event, working_day_calendars(_db())).approvals_required
+
+
+# --- Record a move (or a first placement) -----------------------------------------------------
+
+
+def _move_key(child_id: int) -> str:
+    return f"move-draft:{child_id}"
+
+
+# The web form does not record reg 13(3) decisions, so a draft never holds one.
+_NOT_IN_DRAFT = {"withholding"}
+
+
+def _details_to_session(details: PlacementDetails) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for f in fields(details):
+        if f.name in _NOT_IN_DRAFT:
+            continue
+        value = getattr(details, f.name)
+        values[f.name] = value.isoformat() if isinstance(value, date) else value
+    return values
+
+
+_DATE_FIELDS = {f.name for f in fields(PlacementDetails) if "date" in f.name}
+
+
+def _details_from_session(values: dict[str, Any]) -> PlacementDetails:
+    parsed: dict[str, Any] = {
+        k: date.fromisoformat(v) if k in _DATE_FIELDS and v else v for k, v in values.items()
+    }
+    return PlacementDetails(**parsed)
+
+
+def _move_form(child: Child, draft: dict[str, Any] | None, today: date) -> MoveForm:
+    if request.method == "POST":
+        form = MoveForm()
+    elif draft is not None:
+        values = _details_from_session(draft["values"])
+        form = MoveForm(
+            data={
+                **{
+                    f.name: getattr(values, f.name)
+                    for f in fields(values)
+                    if f.name not in _NOT_IN_DRAFT
+                },
+                "version": draft["version"] or child.version,
+            }
+        )
+    else:
+        form = MoveForm(data={"version": child.version})
+    if child.current_placement is None:
+        form.drop_move_fields()
+    else:
+        form.reason_for_change.choices = options(
+            codes.choices("REASON_PLACE_CHANGE", on=today), PLEASE_CHOOSE
+        )
+    on = form.start_date.data or today
+    form.placement_type.choices = options(codes.choices("PLACE", on=on), PLEASE_CHOOSE)
+    form.provider.choices = options(codes.choices("PLACE_PROVIDER", on=on), PLEASE_CHOOSE)
+    _offer_health_bodies(form)
+    return form
+
+
+def _offer_health_bodies(form: MoveForm) -> None:
+    """Ask which health body covers the address only where the postcode's district is split."""
+    form.health_body_code.choices = []
+    if not form.postcode.data:
+        return
+    try:
+        placed = resolve_postcode(_db(), form.postcode.data)
+    except PostcodeError:
+        return
+    if placed.split:
+        form.health_body_code.choices = options((hb.code, hb.name) for hb in placed.health_bodies)
+
+
+@bp.route("/<int:child_id>/move", methods=["GET", "POST"])
+@roles_required(*RECORD_ROLES)
+def record_move(child_id: int) -> Any:
+    child = _our_child_or_404(child_id)
+    today = _today()
+    key = _move_key(child.id)
+    if request.method == "GET" and not request.args.get("change"):
+        session.pop(key, None)  # a fresh start, not a change from the check page
+    form = _move_form(child, session.get(key), today)
+    if form.validate_on_submit():
+        details = form.to_details()
+        try:
+            plan_placement(_db(), child, details, today)
+        except InvalidInput as exc:
+            add_problems(form, exc.fields)
+            _offer_health_bodies(form)
+        else:
+            session[key] = {"version": form.version.data, "values": _details_to_session(details)}
+            return redirect(url_for(".check_move", child_id=child.id))
+    return render_template(
+        "views/placements/move.html", form=form, child=child, current=child.current_placement
+    )
+
+
+@bp.route("/<int:child_id>/move/check", methods=["GET", "POST"])
+@roles_required(*RECORD_ROLES)
+def check_move(child_id: int) -> Any:
+    child = _our_child_or_404(child_id)
+    today = _today()
+    key = _move_key(child.id)
+    draft = session.get(key)
+    if draft is None or draft["version"] is None:
+        return redirect(url_for(".record_move", child_id=child.id, change=1 if draft else None))
+    details = _details_from_session(draft["values"])
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit():
+        is_move = child.current_placement is not None
+        before = _notification_count(child)
+        try:
+            placement = record_placement(
+                _db(),
+                child,
+                details,
+                expected_version=draft["version"],
+                actor_id=current_user.id,
+                today=today,
+            )
+            audit.record("record_placement", "placement", placement.id, child_id=child.id)
+            written = _notification_count(child) - before
+            db.session.commit()
+        except (Conflict, StaleDataError):
+            db.session.rollback()
+            return _move_conflict(child, key, draft)
+        except InvalidInput as exc:
+            # The facts moved between check and confirm (a new day, a changed directory).
+            db.session.rollback()
+            return _move_form_with_problems(child, draft, exc, today)
+        session.pop(key, None)
+        flash(
+            f"{'Move' if is_move else 'Placement'} recorded: {_notices(written)} will be sent",
+            "success",
+        )
+        return redirect(url_for(".child_page", child_id=child.id))
+    if child.version != draft["version"]:
+        return _move_conflict(child, key, draft)
+    try:
+        plan = plan_placement(_db(), child, details, today)
+    except InvalidInput as exc:
+        return _move_form_with_problems(child, draft, exc, today)
+    return render_template(
+        "views/placements/check_move.html",
+        child=child,
+        plan=plan,
+        details=details,
+        confirm=confirm,
+        **_plan_names(plan),
+    )
+
+
+def _notification_count(child: Child) -> int:
+    db.session.flush()
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.child_id == child.id)
+        )
+        or 0
+    )
+
+
+def _notices(count: int) -> str:
+    return f"{count} {'notice' if count == 1 else 'notices'}"
+
+
+def _move_conflict(child: Child, key: str, draft: dict[str, Any]) -> Any:
+    # Keep the answers but forget the version: starting again reads the record afresh.
+    session[key] = {**draft, "version": None}
+    return render_template(
+        "views/placements/conflict.html",
+        child=child,
+        message=CONFLICT_MESSAGE,
+        again=url_for(".record_move", child_id=child.id, change=1),
+        what="record the move",
+    ), 409
+
+
+def _move_form_with_problems(
+    child: Child, draft: dict[str, Any], exc: InvalidInput, today: date
+) -> Any:
+    form = _move_form(child, draft, today)
+    add_problems(form, exc.fields)
+    return render_template(
+        "views/placements/move.html", form=form, child=child, current=child.current_placement
+    )
+
+
+def _plan_names(plan: Plan) -> dict[str, Any]:
+    """Names of the authorities and health bodies a plan refers to by code."""
+    location = plan.placement_location
+    return {
+        "host": db.session.get(Authority, location.authority_code) if location else None,
+        "host_health_body": (
+            db.session.get(HealthBody, plan.host_health_body_code)
+            if plan.host_health_body_code
+            else None
+        ),
+        "split_district": bool(location and location.split),
+        "approval_areas": {
+            a.area_authority_code: db.session.get(Authority, a.area_authority_code)
+            for a in plan.approvals
+        },
+    }
+
+
+# --- End a placement --------------------------------------------------------------------------
+
+
+def _end_key(placement_id: int) -> str:
+    return f"end-draft:{placement_id}"
+
+
+def _end_form(child: Child, draft: dict[str, Any] | None, today: date) -> EndForm:
+    if request.method == "POST":
+        form = EndForm()
+    elif draft is not None:
+        form = EndForm(
+            data={
+                "version": draft["version"] or child.version,
+                "end_date": date.fromisoformat(draft["end_date"]),
+                "end_reason": draft["end_reason"],
+                "destination": draft["destination"],
+            }
+        )
+    else:
+        form = EndForm(data={"version": child.version})
+    form.end_reason.choices = options(
+        codes.choices("REC", on=form.end_date.data or today), PLEASE_CHOOSE
+    )
+    return form
+
+
+@bp.route("/<int:child_id>/placements/<int:placement_id>/end", methods=["GET", "POST"])
+@roles_required(*RECORD_ROLES)
+def record_end(child_id: int, placement_id: int) -> Any:
+    child = _our_child_or_404(child_id)
+    placement = _placement_or_404(child, placement_id)
+    today = _today()
+    key = _end_key(placement.id)
+    if request.method == "GET" and not request.args.get("change"):
+        session.pop(key, None)
+    form = _end_form(child, session.get(key), today)
+    if form.validate_on_submit():
+        end_date = form.end_date.required_data
+        try:
+            plan_end(_db(), child, placement, end_date, form.end_reason.data or "", today)
+        except InvalidInput as exc:
+            add_problems(form, exc.fields)
+        else:
+            session[key] = {
+                "version": form.version.data,
+                "end_date": end_date.isoformat(),
+                "end_reason": form.end_reason.data,
+                "destination": form.destination.data,
+            }
+            return redirect(url_for(".check_end", child_id=child.id, placement_id=placement.id))
+    return render_template("views/placements/end.html", form=form, child=child, placement=placement)
+
+
+@bp.route("/<int:child_id>/placements/<int:placement_id>/end/check", methods=["GET", "POST"])
+@roles_required(*RECORD_ROLES)
+def check_end(child_id: int, placement_id: int) -> Any:
+    child = _our_child_or_404(child_id)
+    placement = _placement_or_404(child, placement_id)
+    today = _today()
+    key = _end_key(placement.id)
+    draft = session.get(key)
+    if draft is None or draft["version"] is None:
+        return redirect(
+            url_for(
+                ".record_end",
+                child_id=child.id,
+                placement_id=placement.id,
+                change=1 if draft else None,
+            )
+        )
+    end_date = date.fromisoformat(draft["end_date"])
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit():
+        try:
+            written = end_placement(
+                _db(),
+                child,
+                placement,
+                end_date=end_date,
+                end_reason=draft["end_reason"],
+                destination=draft["destination"],
+                expected_version=draft["version"],
+                today=today,
+            )
+            audit.record("end_placement", "placement", placement.id, child_id=child.id)
+            db.session.commit()
+        except (Conflict, StaleDataError):
+            db.session.rollback()
+            return _end_conflict(child, placement, key, draft)
+        except InvalidInput as exc:
+            db.session.rollback()
+            form = _end_form(child, draft, today)
+            add_problems(form, exc.fields)
+            return render_template(
+                "views/placements/end.html", form=form, child=child, placement=placement
+            )
+        session.pop(key, None)
+        flash(f"Placement ended: {_notices(len(written))} will be sent", "success")
+        return redirect(url_for(".child_page", child_id=child.id))
+    if child.version != draft["version"]:
+        return _end_conflict(child, placement, key, draft)
+    try:
+        plan = plan_end(_db(), child, placement, end_date, draft["end_reason"], today)
+    except InvalidInput as exc:
+        form = _end_form(child, draft, today)
+        add_problems(form, exc.fields)
+        return render_template(
+            "views/placements/end.html", form=form, child=child, placement=placement
+        )
+    return render_template(
+        "views/placements/check_end.html",
+        child=child,
+        placement=placement,
+        plan=plan,
+        draft=draft,
+        end_date=end_date,
+        confirm=confirm,
+    )
+
+
+def _end_conflict(child: Child, placement: Placement, key: str, draft: dict[str, Any]) -> Any:
+    session[key] = {**draft, "version": None}
+    return render_template(
+        "views/placements/conflict.html",
+        child=child,
+        message=CONFLICT_MESSAGE,
+        again=url_for(".record_end", child_id=child.id, placement_id=placement.id, change=1),
+        what="end the placement",
+    ), 409
+
+
+# --- Reg 11 approvals -------------------------------------------------------------------------
+
+
+@bp.route("/<int:child_id>/placements/<int:placement_id>/approval/<level>", methods=["GET", "POST"])
+@roles_required(*APPROVE_ROLES)
+def approve(child_id: int, placement_id: int, level: str) -> Any:
+    child = _our_child_or_404(child_id)
+    placement = _placement_or_404(child, placement_id)
+    if level not in {lvl.value for lvl in ApprovalLevel}:
+        abort(404)
+    status = next((s for s in _approval_statuses(child, placement) if s.level == level), None)
+    if status is None:
+        abort(404)  # this placement needs no decision at that level
+    form = ApprovalForm(data={"level": level})
+    if status.decision is None and form.validate_on_submit():
+        try:
+            approval = record_approval(
+                _db(),
+                placement,
+                level=level,
+                decision=form.decision.data or "",
+                approver_id=current_user.id,
+                area_authority_consulted=bool(form.area_authority_consulted.data),
+                care_plan_sent=bool(form.care_plan_sent.data),
+                note=form.note.data or None,
+            )
+            db.session.flush()
+            audit.record(
+                "record_approval",
+                "placement",
+                placement.id,
+                approval_id=approval.id,
+                level=level,
+                decision=approval.decision,
+            )
+            db.session.commit()
+        except InvalidInput as exc:
+            db.session.rollback()
+            add_problems(form, exc.fields, {"level": "decision"})
+        else:
+            flash(f"Decision recorded: placement {approval.decision}", "success")
+            return redirect(url_for(".child_page", child_id=child.id))
+    return render_template(
+        "views/placements/approval.html", form=form, child=child, placement=placement, status=status
+    )

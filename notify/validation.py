@@ -1,0 +1,43 @@
+"""Field checks shared by the web forms and the API schemas (pure)."""
+
+import re
+from datetime import date, timedelta
+
+NHS_NUMBER = re.compile(r"^\d{10}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+OLDEST_CHILD_YEARS = 26  # care leavers are supported to 25
+
+
+def nhs_number_problem(value: str) -> str | None:
+    """Why `value` is not a valid NHS number (10 digits, modulus 11 check digit), or None."""
+    digits = value.replace(" ", "")
+    if not NHS_NUMBER.match(digits):
+        return "NHS number must be 10 digits, like 943 476 5919"
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    if check == 10 or check != int(digits[9]):
+        return "NHS number is not valid: check the digits"
+    return None
+
+
+def date_of_birth_problem(value: date, today: date) -> str | None:
+    if value > today:
+        return "Date of birth must be in the past"
+    if value < today - timedelta(days=365.25 * OLDEST_CHILD_YEARS):
+        return f"Date of birth must be within the last {OLDEST_CHILD_YEARS} years"
+    return None
+
+
+def placement_date_problem(value: date, today: date, label: str = "Start date") -> str | None:
+    if value < date(2000, 1, 1):
+        return f"{label} must be after 1 January 2000"
+    if value > today + timedelta(days=366):
+        return f"{label} must be within the next year"
+    return None
+
+
+def email_problem(value: str) -> str | None:
+    if len(value) > 254 or not EMAIL.match(value):
+        return "Enter an email address in the correct format, like name@example.org"
+    return None

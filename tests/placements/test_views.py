@@ -1,0 +1,647 @@
+"""The social worker's pages, driven through the test client against the migrated database
+with its reference data: find, add, record a move through its check page, end, approve."""
+
+import html
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Approval, AuditEvent, Child, Notification, Placement, User
+from notify.auth.service import create_user
+from notify.placements.service import (
+    ChildDetails,
+    PlacementDetails,
+    record_child,
+    record_placement,
+)
+
+HOME = "E10000034"  # Worcestershire, the HOME_AUTHORITY default
+HOME_POSTCODE = "WR5 2NP"  # Worcester
+IN_AREA = "WR1 2NA"  # Worcester
+ADJOINING = "B1 1BB"  # Birmingham, which adjoins Worcestershire
+DISTANT = "LS1 4AP"  # Leeds
+SPLIT = "GU7 1AA"  # Godalming, in Waverley: split between Surrey Heartlands and Frimley ICBs
+PASSWORD = "a long enough password"
+TODAY = date.today()
+
+_numbers = iter(range(1000, 100_000))
+
+
+def sign_in(client: FlaskClient, session: Session, role: str = "social_worker") -> User:
+    user = create_user(
+        session,
+        email=f"{role}.{next(_numbers)}@worcestershire.example",
+        name=f"Sam {role.title()}",
+        role=role,
+        password=PASSWORD,
+    )
+    session.commit()
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, "sign-in failed"
+    return user
+
+
+def create_child(session: Session, placed_at: str | None = IN_AREA, **over: Any) -> Child:
+    """One of our children, placed (by default) in our area since six months ago."""
+    details = ChildDetails(
+        **{
+            "case_reference": f"WCF-{next(_numbers)}",
+            "given_name": "Jordan",
+            "family_name": "Example",
+            "date_of_birth": TODAY - timedelta(days=365 * 11),
+            "sex": "F",
+            "legal_status": "C2",
+            "home_postcode": HOME_POSTCODE,
+            **over,
+        }
+    )
+    child = record_child(session, details, HOME, TODAY)
+    if placed_at:
+        record_placement(
+            session,
+            child,
+            placement_details(placed_at, days_from_now=-180),
+            expected_version=child.version,
+            actor_id=None,
+            today=TODAY,
+        )
+    session.commit()
+    return child
+
+
+def placement_details(postcode: str, days_from_now: int = 7, **over: Any) -> PlacementDetails:
+    return PlacementDetails(
+        **{
+            "start_date": TODAY + timedelta(days=days_from_now),
+            "placement_type": "U6",
+            "provider": "PR4",
+            "carer_name": "Alex and Chris Carer",
+            "address_line_1": "1 Example Road",
+            "town": "Somewhere",
+            "postcode": postcode,
+            **over,
+        }
+    )
+
+
+def date_parts(d: date) -> list[str]:
+    return [str(d.day), str(d.month), str(d.year)]
+
+
+def move_form(child: Child, **over: Any) -> dict[str, Any]:
+    """The move form as a person fills it in: a planned foster placement next week."""
+    form: dict[str, Any] = {
+        "version": str(child.version),
+        "start_date": date_parts(TODAY + timedelta(days=7)),
+        "placement_type": "U6",
+        "provider": "PR4",
+        "reason_for_change": "CARPL",
+        "carer_name": "Pat and Lee Carer",
+        "address_line_1": "2 New Street",
+        "town": "Birmingham",
+        "postcode": ADJOINING,
+        "telephone": "0121 496 0000",
+    }
+    form.update(over)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def text(response: Any) -> str:
+    """The page's words, without tags, with spaces collapsed."""
+    return re.sub(
+        r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+    )
+
+
+def count(session: Session, model: type, **where: Any) -> int:
+    session.expire_all()
+    statement = select(func.count()).select_from(model)
+    for name, value in where.items():
+        statement = statement.where(getattr(model, name) == value)
+    return session.scalar(statement) or 0
+
+
+# --- Signing in and roles ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/children",
+        "/children/new",
+        "/children/1",
+        "/children/1/move",
+        "/children/1/move/check",
+        "/children/1/placements/1/end",
+        "/children/1/placements/1/approval/director",
+    ],
+)
+def test_every_page_sends_a_signed_out_person_to_sign_in(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize("role", ["sqa_officer", "business_support"])
+def test_people_who_only_view_may_see_a_child_but_not_record_anything(
+    client: FlaskClient, db_session: Session, role: str
+) -> None:
+    child = create_child(db_session)
+    placement = child.current_placement
+    assert placement is not None
+    sign_in(client, db_session, role)
+
+    page = client.get(f"/children/{child.id}")
+    assert page.status_code == 200
+    assert "Record a move" not in text(page)
+    for path in (
+        "/children/new",
+        f"/children/{child.id}/move",
+        f"/children/{child.id}/placements/{placement.id}/end",
+    ):
+        assert client.get(path).status_code == 403, path
+    assert client.post(f"/children/{child.id}/move", data=move_form(child)).status_code == 403
+    assert client.post(f"/children/{child.id}/move/check").status_code == 403
+    assert count(db_session, Placement, child_id=child.id) == 1
+
+
+def test_a_social_worker_cannot_record_an_approval(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session, placed_at=DISTANT)
+    sign_in(client, db_session, "social_worker")
+    placement = child.current_placement
+    assert placement is not None
+    url = f"/children/{child.id}/placements/{placement.id}/approval/director"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"decision": "approved"}).status_code == 403
+
+
+# --- Find and add a child ---------------------------------------------------------------------
+
+
+def test_find_a_child_by_case_reference_or_by_name(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session, given_name="Rowan", family_name="Applewhite")
+    create_child(db_session, given_name="Someone", family_name="Else")
+    sign_in(client, db_session)
+
+    for query in (child.case_reference, "applewhite", "rowan APPLE"):
+        page = text(client.get("/children", query_string={"q": query}))
+        assert "Rowan Applewhite" in page, query
+        assert "Someone Else" not in page, query
+    assert "No children match" in text(client.get("/children", query_string={"q": "zzqx"}))
+
+
+def test_children_other_authorities_placed_with_us_are_found_but_not_recorded_here(
+    client: FlaskClient, db_session: Session
+) -> None:
+    details = ChildDetails(
+        case_reference=f"BCT-{next(_numbers)}",
+        given_name="Hosted",
+        family_name="Childington",
+        date_of_birth=TODAY - timedelta(days=365 * 8),
+        sex="M",
+        legal_status="C2",
+        home_postcode=ADJOINING,
+    )
+    child = record_child(db_session, details, "E08000025", TODAY)  # Birmingham's child
+    record_placement(
+        db_session,
+        child,
+        placement_details(IN_AREA, days_from_now=-30),
+        expected_version=child.version,
+        actor_id=None,
+        today=TODAY,
+    )
+    db_session.commit()
+    sign_in(client, db_session)
+
+    page = text(client.get("/children", query_string={"q": "Childington"}))
+    assert "Hosted Childington" in page
+    assert "Birmingham (placed with us)" in page
+    child_page = text(client.get(f"/children/{child.id}"))
+    assert "Looked after by Birmingham and placed in our area" in child_page
+    assert "Record a move" not in child_page
+    assert client.get(f"/children/{child.id}/move").status_code == 404
+
+
+def test_the_first_page_after_signing_in_is_find_a_child(
+    client: FlaskClient, db_session: Session
+) -> None:
+    sign_in(client, db_session)
+    response = client.get("/", follow_redirects=True)
+    assert "Find a child" in text(response)
+
+
+def test_adding_a_child_records_them_and_opens_their_page(
+    client: FlaskClient, db_session: Session
+) -> None:
+    sign_in(client, db_session)
+    reference = f"WCF-NEW-{next(_numbers)}"
+    response = client.post(
+        "/children/new",
+        data={
+            "case_reference": reference,
+            "given_name": "Morgan",
+            "family_name": "Example",
+            "date_of_birth": date_parts(TODAY - timedelta(days=365 * 9)),
+            "sex": "M",
+            "legal_status": "C1",
+            "home_postcode": "wr5 2np",
+            "flags": ["uasc"],
+        },
+    )
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert f"Child {reference} added" in page
+    assert "Morgan Example" in page
+    assert "C1: Interim care order" in page
+    child = db_session.scalar(select(Child).where(Child.case_reference == reference))
+    assert child is not None and child.uasc and child.home_postcode == HOME_POSTCODE
+
+
+def test_adding_a_child_with_missing_and_wrong_answers_lists_each_in_the_error_summary(
+    client: FlaskClient, db_session: Session
+) -> None:
+    sign_in(client, db_session)
+    response = client.post(
+        "/children/new",
+        data={
+            "case_reference": "",
+            "given_name": "Morgan",
+            "family_name": "Wronganswers",
+            "date_of_birth": ["31", "2", "2015"],
+            "sex": "M",
+            "legal_status": "C1",
+            "home_postcode": "WR5 2NP",
+            "nhs_number": "123",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<title>Error: Add a child" in page
+    assert 'class="govuk-error-summary"' in page
+    for anchor, message in [
+        ("#case_reference", "Enter the case reference"),
+        ("#date_of_birth-day", "Date of birth must be a real date"),
+        ("#nhs_number", "NHS number must be 10 digits"),
+    ]:
+        assert f'<a href="{anchor}">{message}' in page
+    assert count(db_session, Child, family_name="Wronganswers") == 0
+
+
+# --- The child's page -------------------------------------------------------------------------
+
+
+def test_the_child_page_shows_the_current_placement_and_is_audited(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session, placed_at=ADJOINING)
+    user = sign_in(client, db_session, "sqa_officer")
+
+    page = text(client.get(f"/children/{child.id}"))
+
+    assert "Out of area (OUT)" in page
+    assert "Birmingham" in page
+    assert "In an authority adjoining ours" in page
+    assert re.search(r"Distance from home \d+\.\d miles", page)
+    assert "Notices about this placement" in page
+    assert "Decision needed" in page  # a nominated officer's approval is outstanding
+    events = db_session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "view", AuditEvent.subject_id == str(child.id)
+        )
+    ).all()
+    assert [e.user_id for e in events] == [user.id]
+
+
+# --- Record a move ----------------------------------------------------------------------------
+
+
+def test_recording_a_move_out_of_area_shows_who_will_be_told_then_records_it(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session)
+    first = child.current_placement
+    assert first is not None
+    notices_before = count(db_session, Notification, child_id=child.id)
+    sign_in(client, db_session)
+
+    form_page = client.get(f"/children/{child.id}/move")
+    assert form_page.status_code == 200
+    assert f'name="version" type="hidden" value="{child.version}"' in form_page.get_data(
+        as_text=True
+    )
+    response = client.post(f"/children/{child.id}/move", data=move_form(child))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/children/{child.id}/move/check"
+
+    check = client.get(f"/children/{child.id}/move/check")
+    page = text(check)
+    assert check.status_code == 200
+    assert "Check the move before you confirm it" in page
+    assert "Host authority Birmingham" in page
+    assert "Out of area (OUT)" in page
+    assert "In an authority adjoining ours" in page
+    assert "nominated officer" in page
+    table = check.get_data(as_text=True).split('data-testid="who-will-be-told"')[1]
+    table = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table.split("</table>")[0]))
+    assert "Area authority (where placed)" in table
+    assert "Birmingham" in table
+    assert "Health body where placed" in table
+    start = TODAY + timedelta(days=7)
+    assert f"{start.day} {start:%B %Y}" in table  # a planned start: due before it begins
+    assert count(db_session, Placement, child_id=child.id) == 1  # nothing written yet
+
+    done = client.post(f"/children/{child.id}/move/check")
+    assert done.status_code == 302
+    assert done.headers["Location"] == f"/children/{child.id}"
+    child_page = text(client.get(done.headers["Location"]))
+    assert "Move recorded" in child_page
+
+    db_session.expire_all()
+    placements = db_session.scalars(
+        select(Placement).where(Placement.child_id == child.id).order_by(Placement.start_date)
+    ).all()
+    assert len(placements) == 2
+    old, new = placements
+    assert old.end_date == start - timedelta(days=1)
+    assert (new.postcode, new.host_authority_code, new.location) == (ADJOINING, "E08000025", "OUT")
+    written = db_session.scalars(
+        select(Notification).where(Notification.child_id == child.id)
+    ).all()
+    assert len(written) > notices_before
+    assert any(
+        n.recipient_role == "area_authority"
+        and n.recipient_code == "E08000025"
+        and n.placement_id == new.id
+        for n in written
+    )
+    assert count(db_session, AuditEvent, action="record_placement", subject_id=str(new.id)) == 1
+
+
+def test_change_links_bring_back_the_answers_given(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session)
+    sign_in(client, db_session)
+    client.post(f"/children/{child.id}/move", data=move_form(child, carer_name="Robin Carer"))
+
+    check = client.get(f"/children/{child.id}/move/check").get_data(as_text=True)
+    assert f'href="/children/{child.id}/move?change=1#address_line_1"' in check
+    again = client.get(f"/children/{child.id}/move?change=1").get_data(as_text=True)
+    assert 'value="Robin Carer"' in again
+    assert f'value="{ADJOINING}"' in again
+
+
+def test_the_move_form_lists_each_missing_answer_in_the_error_summary(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session)
+    sign_in(client, db_session)
+
+    response = client.post(f"/children/{child.id}/move", data={"version": str(child.version)})
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    for anchor, message in [
+        ("#start_date-day", "Enter the start date"),
+        ("#placement_type", "Choose the placement type"),
+        ("#postcode", "Enter the postcode of the placement"),
+        ("#reason_for_change", "Choose the reason for the change"),
+    ]:
+        assert f'<a href="{anchor}">{message}</a>' in page
+        assert f"</span> {message}" in page or f"Error:</span> {message}" in page
+    assert client.get(f"/children/{child.id}/move/check").status_code == 302  # no draft kept
+
+
+@pytest.mark.parametrize(
+    "parts, message",
+    [
+        (["31", "2", str(TODAY.year + 1)], "Start date must be a real date"),
+        (["", "3", str(TODAY.year)], "Start date must include a day"),
+        (["1", "3", "25"], "Year must include 4 numbers"),
+        (date_parts(TODAY - timedelta(days=365 * 40)), "Start date must be after 1 January 2000"),
+    ],
+)
+def test_a_wrong_start_date_is_explained(
+    client: FlaskClient, db_session: Session, parts: list[str], message: str
+) -> None:
+    child = create_child(db_session)
+    sign_in(client, db_session)
+    page = client.post(
+        f"/children/{child.id}/move", data=move_form(child, start_date=parts)
+    ).get_data(as_text=True)
+    assert f'<a href="#start_date-day">{message}</a>' in page
+
+
+def test_a_postcode_we_cannot_find_is_shown_against_the_postcode(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session)
+    sign_in(client, db_session)
+
+    response = client.post(f"/children/{child.id}/move", data=move_form(child, postcode="ZZ99 9ZZ"))
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="#postcode"' in page
+    assert "govuk-input--error" in page
+    assert count(db_session, Placement, child_id=child.id) == 1
+
+
+def test_a_postcode_in_a_split_district_asks_which_health_body_covers_the_address(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session)
+    sign_in(client, db_session)
+
+    asked = client.post(f"/children/{child.id}/move", data=move_form(child, postcode=SPLIT))
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert '<a href="#health_body_code">' in page
+    assert 'type="radio"' in page and 'value="E54000034"' in page and 'value="E54000063"' in page
+
+    chosen = client.post(
+        f"/children/{child.id}/move",
+        data=move_form(child, postcode=SPLIT, health_body_code="E54000034"),
+    )
+    assert chosen.status_code == 302
+    check = text(client.get(f"/children/{child.id}/move/check"))
+    assert "Health body where placed NHS Frimley Integrated Care Board" in check
+    assert f'href="/children/{child.id}/move?change=1#health_body_code"' in client.get(
+        f"/children/{child.id}/move/check"
+    ).get_data(as_text=True)
+
+
+def test_a_move_confirmed_after_someone_else_changed_the_child_is_refused_and_writes_nothing(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session)
+    sign_in(client, db_session)
+    client.post(f"/children/{child.id}/move", data=move_form(child))
+    assert client.get(f"/children/{child.id}/move/check").status_code == 200
+    notices = count(db_session, Notification, child_id=child.id)
+
+    # Someone else edits the record while the social worker reads the check page.
+    other = db_session.get(Child, child.id)
+    assert other is not None
+    other.risks = "Updated by a colleague"
+    db_session.commit()
+
+    response = client.post(f"/children/{child.id}/move/check")
+
+    assert response.status_code == 409
+    assert "Someone else changed this child’s record since you started" in text(response)
+    assert count(db_session, Placement, child_id=child.id) == 1
+    assert count(db_session, Notification, child_id=child.id) == notices
+    # Starting again keeps the answers and reads the record afresh.
+    again = client.get(f"/children/{child.id}/move?change=1").get_data(as_text=True)
+    assert 'value="Pat and Lee Carer"' in again
+    db_session.refresh(other)
+    assert f'name="version" type="hidden" value="{other.version}"' in again
+
+
+def test_a_stale_version_shows_the_conflict_on_the_check_page(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session)
+    sign_in(client, db_session)
+    client.post(
+        f"/children/{child.id}/move",
+        data=move_form(child, version=str(child.version - 1) if child.version > 1 else "0"),
+    )
+    response = client.get(f"/children/{child.id}/move/check")
+    assert response.status_code == 409
+    assert 'data-testid="conflict"' in response.get_data(as_text=True)
+
+
+def test_a_first_placement_needs_no_reason_for_a_change(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session, placed_at=None)
+    sign_in(client, db_session)
+    form = move_form(child, postcode=IN_AREA, reason_for_change=None)
+
+    assert "reason_for_change" not in client.get(f"/children/{child.id}/move").get_data(
+        as_text=True
+    )
+    assert client.post(f"/children/{child.id}/move", data=form).status_code == 302
+    check = text(client.get(f"/children/{child.id}/move/check"))
+    assert "Check the placement before you confirm it" in check
+    assert "In our area (IN)" in check
+    assert "No approval is needed" in check
+    done = client.post(f"/children/{child.id}/move/check")
+    assert "Placement recorded" in text(client.get(done.headers["Location"]))
+    assert count(db_session, Placement, child_id=child.id) == 1
+
+
+# --- End a placement --------------------------------------------------------------------------
+
+
+def test_ending_a_placement_shows_who_will_be_told_then_ends_it(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session, placed_at=ADJOINING)
+    placement = child.current_placement
+    assert placement is not None
+    sign_in(client, db_session)
+    url = f"/children/{child.id}/placements/{placement.id}/end"
+
+    response = client.post(
+        url,
+        data={
+            "version": str(child.version),
+            "end_date": date_parts(TODAY),
+            "end_reason": "E4A",
+            "destination": "Home to mother",
+        },
+    )
+    assert response.status_code == 302
+    check = client.get(response.headers["Location"])
+    page = text(check)
+    assert "Who will be told" in page
+    assert "Area authority (where placed)" in page
+    assert "E4A: Returned home" in page
+    assert count(db_session, Placement, id=placement.id, end_date=None) == 1
+
+    done = client.post(response.headers["Location"])
+    assert done.status_code == 302
+    assert "Placement ended" in text(client.get(done.headers["Location"]))
+    db_session.expire_all()
+    ended = db_session.get(Placement, placement.id)
+    assert ended is not None
+    assert (ended.end_date, ended.end_reason, ended.destination) == (TODAY, "E4A", "Home to mother")
+    assert count(db_session, Notification, placement_id=placement.id, event="placement_end") > 0
+
+
+def test_an_end_before_the_placement_started_is_shown_against_the_end_date(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session)
+    placement = child.current_placement
+    assert placement is not None
+    sign_in(client, db_session)
+    page = client.post(
+        f"/children/{child.id}/placements/{placement.id}/end",
+        data={
+            "version": str(child.version),
+            "end_date": date_parts(TODAY - timedelta(days=365)),
+            "end_reason": "E4A",
+            "destination": "Home",
+        },
+    ).get_data(as_text=True)
+    assert '<a href="#end_date-day">End date must be on or after the start' in page
+
+
+# --- Approvals --------------------------------------------------------------------------------
+
+
+def test_a_manager_records_the_directors_decision_for_a_placement_at_a_distance(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session, placed_at=DISTANT)
+    placement = child.current_placement
+    assert placement is not None
+    sign_in(client, db_session, "manager")
+    child_page = client.get(f"/children/{child.id}").get_data(as_text=True)
+    url = f"/children/{child.id}/placements/{placement.id}/approval/director"
+    assert f'href="{url}"' in child_page
+
+    refused = client.post(url, data={"decision": "approved"})
+    assert "A placement at a distance can only be approved once the area authority" in text(refused)
+    assert count(db_session, Approval, placement_id=placement.id) == 0
+
+    done = client.post(
+        url,
+        data={
+            "decision": "approved",
+            "area_authority_consulted": "y",
+            "care_plan_sent": "y",
+            "note": "Specialist provision",
+        },
+    )
+    assert done.status_code == 302
+    page = text(client.get(done.headers["Location"]))
+    assert "Decision recorded: placement approved" in page
+    assert "Approved" in page
+    assert count(db_session, Approval, placement_id=placement.id, level="director") == 1
+
+
+def test_no_approval_page_for_a_placement_that_needs_none(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session, placed_at=IN_AREA)
+    placement = child.current_placement
+    assert placement is not None
+    sign_in(client, db_session, "manager")
+    url = f"/children/{child.id}/placements/{placement.id}/approval/nominated_officer"
+    assert client.get(url).status_code == 404

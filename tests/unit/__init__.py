@@ -1,0 +1,1 @@
+"""Unit tests of the pure cores: no app, no database."""
