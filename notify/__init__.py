@@ -79,6 +79,8 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; we begin explicitly instead
-    # (the recipe in SQLAlchemy's SQLite dialect notes).
+    # (the recipe in SQLAlchemy's SQLite dialect notes). IMMEDIATE takes the write lock at
+    # the start, so two writers queue (busy_timeout) instead of one failing when it tries to
+    # upgrade a stale read: SQLite is the one-machine default, PostgreSQL the engine to scale.
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

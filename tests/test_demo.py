@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from flask import Flask
-from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -252,46 +251,15 @@ def test_loading_is_deterministic_for_a_seed(app):
     assert snapshots[0] != snapshots[2]
 
 
-class _JoinedSession(FlaskSession):
-    """Flask-SQLAlchemy's Session chooses the app's engine and ignores `bind`: keep to the
-    test's connection, so the command's commit is undone with it."""
-
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):  # type: ignore[override]
-        return bind if bind is not None else self.bind
-
-
-@pytest.fixture
-def cli_session(app: Flask) -> Iterator[Session]:
-    """db.session for a command that commits, inside a transaction rolled back afterwards."""
-    with app.app_context():
-        connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {
-                "bind": connection,
-                "join_transaction_mode": "create_savepoint",
-                "class_": _JoinedSession,
-            }
-        )
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            connection.close()
-
-
 def _count(session: Session, model: type) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_seed_demo_if_empty_loads_once_and_then_does_nothing(app, cli_session):
+def test_seed_demo_if_empty_loads_once_and_then_does_nothing(app, db_session):
     runner = app.test_cli_runner()
     first = runner.invoke(demo, ["--if-empty", "--scale", "0.05"])
     assert first.exit_code == 0, first.output
-    children, notices = _count(cli_session, Child), _count(cli_session, Notification)
+    children, notices = _count(db_session, Child), _count(db_session, Notification)
     assert children > 0
     assert f"'{DEMO_PASSWORD}'" in first.output
     assert "manager@worcestershire.example" in first.output
@@ -299,17 +267,17 @@ def test_seed_demo_if_empty_loads_once_and_then_does_nothing(app, cli_session):
     second = runner.invoke(demo, ["--if-empty", "--scale", "0.05"])
     assert second.exit_code == 0, second.output
     assert "not loaded" in second.output
-    assert (_count(cli_session, Child), _count(cli_session, Notification)) == (children, notices)
+    assert (_count(db_session, Child), _count(db_session, Notification)) == (children, notices)
 
     without_flag = runner.invoke(demo, ["--scale", "0.05"])
     assert without_flag.exit_code != 0
-    assert _count(cli_session, Child) == children
+    assert _count(db_session, Child) == children
 
 
-def test_the_command_prints_no_child_names_or_birth_dates(app, cli_session):
+def test_the_command_prints_no_child_names_or_birth_dates(app, db_session):
     result = app.test_cli_runner().invoke(demo, ["--scale", "0.05"])
     assert result.exit_code == 0, result.output
-    children = cli_session.scalars(select(Child)).all()
+    children = db_session.scalars(select(Child)).all()
     assert children
     for child in children:
         assert child.family_name not in result.output

@@ -280,7 +280,7 @@ def who_must_be_told(event: PlacementEvent, calendars: Mapping[Division, Working
     approvals: tuple[ApprovalRequirement, ...] = ()
     exemption = None
     if event.new is not None:
-        approvals, exemption = _approvals(event.new)
+        approvals, exemption = approvals_required(event.new)
     return Decision(
         recipients=recipients,
         withheld=withheld,
@@ -443,7 +443,7 @@ def _unique(notices: list[Recipient]) -> list[Recipient]:
     return list(kept.values())
 
 
-def _approvals(facts: PlacementFacts) -> tuple[tuple[ApprovalRequirement, ...], str | None]:
+def approvals_required(facts: PlacementFacts) -> tuple[tuple[ApprovalRequirement, ...], str | None]:
     """Reg 11: who must approve an out-of-area placement, or why no one need."""
     if not facts.out_of_area:
         return (), None

@@ -21,7 +21,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from models import Child, Notification, Placement
 from notify import audit
 from notify.apikit import current_client, fail, fail_validation, map_fields, require_scope
-from notify.calendar import CalendarRangeError
 from notify.extensions import db
 from notify.placements.schemas import (
     ChildInSchema,
@@ -141,7 +140,7 @@ class ChildPlacements(MethodView):
         """
         child = _own_child(child_id)
         before = _notification_ids(child)
-        with _service_problems(PLACEMENT_PATHS, calendar_field="start_date"):
+        with _service_problems(PLACEMENT_PATHS):
             placement = record_placement(
                 db.session,
                 child,
@@ -172,7 +171,7 @@ class EndPlacement(MethodView):
         """End a placement with no new one (the child leaves care or goes missing)"""
         child = _own_child(child_id)
         placement = _placement_of(child, placement_id)
-        with _service_problems(calendar_field="end_date"):
+        with _service_problems():
             created = end_placement(
                 db.session,
                 child,
@@ -242,9 +241,7 @@ def _new_notifications(child: Child, before: set[int]) -> list[Notification]:
 
 
 @contextmanager
-def _service_problems(
-    paths: Mapping[str, str] | None = None, calendar_field: str | None = None
-) -> Iterator[None]:
+def _service_problems(paths: Mapping[str, str] | None = None) -> Iterator[None]:
     """Answer the service's refusals as API errors, with the API's field paths."""
     try:
         yield
@@ -258,17 +255,6 @@ def _service_problems(
         # Another request wrote the same unique values between the service's check and ours.
         db.session.rollback()
         fail(409, "Someone else recorded this at the same moment. Read it again and retry.")
-    except CalendarRangeError:
-        # Deadlines are counted in working days, known only for the years of the bank
-        # holiday data; a date beyond them cannot be scheduled.
-        db.session.rollback()
-        fail_validation(
-            {
-                calendar_field or "_body": [
-                    "We cannot count working days from that date: use a more recent date"
-                ]
-            }
-        )
 
 
 def _commit(conflict_message: str = "Someone else changed this record at the same moment.") -> None:

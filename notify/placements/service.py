@@ -30,6 +30,7 @@ from models.enums import (
     RecipientRole,
 )
 from notify import codes
+from notify.calendar import CalendarRangeError
 from notify.geography.postcode import PostcodeError
 from notify.geography.store import (
     Location,
@@ -250,7 +251,7 @@ def plan_placement(session: Session, child: Child, details: PlacementDetails, to
         police_flag=child.police_flag,
         withholding=details.withholding,
     )
-    decision = rules.who_must_be_told(event, working_day_calendars(session))
+    decision = _decide(session, event, "start_date")
     return Plan(
         details=replace(details, postcode=placed.postcode),
         placement_location=placed,
@@ -377,7 +378,7 @@ def plan_end(
         police_flag=child.police_flag,
         withholding=_recorded_withholding(placement),
     )
-    decision = rules.who_must_be_told(event, working_day_calendars(session))
+    decision = _decide(session, event, "end_date")
     return Plan(
         details=None,
         placement_location=None,
@@ -432,6 +433,24 @@ def record_approval(
     )
     session.add(approval)
     return approval
+
+
+def _decide(session: Session, event: rules.PlacementEvent, date_field: str) -> rules.Decision:
+    try:
+        return rules.who_must_be_told(event, working_day_calendars(session))
+    except CalendarRangeError as exc:
+        # Deadlines are counted in working days, known only for the years of the bank
+        # holiday data.
+        raise InvalidInput(
+            {date_field: [f"We cannot count working days from that date: {exc}"]}
+        ) from exc
+
+
+def approvals_required(
+    session: Session, placement: Placement
+) -> tuple[rules.ApprovalRequirement, ...]:
+    """The reg 11 approvals a recorded placement needs, decided as when it was planned."""
+    return rules.approvals_required(_placement_facts(session, placement, placement.end_date))[0]
 
 
 def _recorded_withholding(placement: Placement) -> rules.Withholding | None:

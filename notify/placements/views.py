@@ -34,8 +34,6 @@ from notify.auth import roles_required
 from notify.extensions import db
 from notify.geography.postcode import PostcodeError
 from notify.geography.store import resolve_postcode
-from notify.notifications import rules
-from notify.notifications.calendars import division_of_nation, working_day_calendars
 from notify.placements.forms import (
     PLEASE_CHOOSE,
     ApprovalForm,
@@ -52,6 +50,7 @@ from notify.placements.service import (
     InvalidInput,
     PlacementDetails,
     Plan,
+    approvals_required,
     end_placement,
     plan_end,
     plan_placement,
@@ -286,34 +285,8 @@ def _approval_statuses(child: Child, placement: Placement) -> list[ApprovalStatu
         ApprovalStatus(
             str(r.level), r.reason, tuple(str(p) for p in r.preconditions), decided.get(r.level)
         )
-        for r in _approvals_required(child, placement)
+        for r in approvals_required(_db(), placement)
     ]
-
-
-def _approvals_required(
-    child: Child, placement: Placement
-) -> tuple[rules.ApprovalRequirement, ...]:
-    # The rules decide this from the placement as recorded, as they did when it was planned.
-    if not placement.out_of_area:
-        return ()
-    host = placement.host_authority
-    facts = rules.PlacementFacts(
-        start_date=placement.start_date,
-        place=rules.Place(
-            placement.host_authority_code,
-            placement.host_health_body_code,
-            division_of_nation(host.nation),
-        ),
-        out_of_area=True,
-        at_a_distance=placement.at_a_distance,
-        placement_type=placement.placement_type,
-        provider=placement.provider,
-    )
-    ra = child.responsible_authority_code
-    event = rules.PlacementEvent(
-        kind=rules.Change.START, home_authority_code=ra, home=rules.Place(ra, None), new=facts
-    )
-    return rules.who_must_be_told(event, working_day_calendars(_db())).approvals_required
 
 
 # --- Record a move (or a first placement) -----------------------------------------------------
