@@ -139,7 +139,9 @@ def _authenticate() -> ApiClient:
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     key = key.strip()
     client = (
-        find_api_client(db.session, key) if scheme.lower() == "bearer" and _plausible(key) else None
+        find_api_client(db.session(), key)
+        if scheme.lower() == "bearer" and _plausible(key)
+        else None
     )
     if client is None:
         fail(

@@ -8,7 +8,7 @@ from notify.extensions import db
 def main() -> None:
     app = create_app()
     with app.app_context():
-        users = sign_ins(db.session, app.config["HOME_AUTHORITY"])
+        users = sign_ins(db.session(), app.config["HOME_AUTHORITY"])
     print("\nPlacement Notify is running at http://127.0.0.1:5000")
     print(f"Sign in as any of these, with the password {DEMO_PASSWORD!r}:")
     for role, email in users:

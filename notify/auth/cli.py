@@ -23,7 +23,7 @@ def users() -> None:
 def create_user_command(email: str, name: str, role: str, team: str | None, password: str) -> None:
     try:
         user = create_user(
-            db.session, email=email, name=name, role=role, password=password, team=team
+            db.session(), email=email, name=name, role=role, password=password, team=team
         )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -44,7 +44,7 @@ def api_keys() -> None:
 def create_key_command(authority_code: str, scopes: tuple[str, ...], name: str) -> None:
     try:
         new = create_api_key(
-            db.session,
+            db.session(),
             authority_code=authority_code.strip().upper(),
             scopes=list(scopes),
             name=name,

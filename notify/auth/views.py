@@ -48,7 +48,7 @@ def _safe_next(target: str | None) -> str:
 def sign_in() -> Any:
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data or "", form.password.data or "")
+        user = authenticate(db.session(), form.email.data or "", form.password.data or "")
         if user is None:
             form.email.errors = ["Enter a correct email address and password"]
         else:

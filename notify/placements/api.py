@@ -109,7 +109,9 @@ class Children(MethodView):
     def post(self, details: ChildDetails) -> Any:
         """Record a child we look after"""
         with _service_problems():
-            child = record_child(db.session, details, current_client().authority_code, date.today())
+            child = record_child(
+                db.session(), details, current_client().authority_code, date.today()
+            )
         audit.record("api_child_create", "child", child.id)
         _commit("A child with this case reference was recorded at the same moment.")
         return child, 201, {"Location": url_for("children_api.OneChild", child_id=str(child.id))}
@@ -142,7 +144,7 @@ class ChildPlacements(MethodView):
         before = _notification_ids(child)
         with _service_problems(PLACEMENT_PATHS):
             placement = record_placement(
-                db.session,
+                db.session(),
                 child,
                 body.details,
                 expected_version=child.version if body.version is None else body.version,
@@ -173,7 +175,7 @@ class EndPlacement(MethodView):
         placement = _placement_of(child, placement_id)
         with _service_problems():
             created = end_placement(
-                db.session,
+                db.session(),
                 child,
                 placement,
                 end_date=body.end_date,

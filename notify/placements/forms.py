@@ -87,7 +87,7 @@ class GovDateField(Field):
     def __init__(self, label: str, required: bool = True, **kwargs: Any) -> None:
         validators = [InputRequired(f"Enter the {label[0].lower()}{label[1:]}")] if required else []
         super().__init__(label, validators=validators, **kwargs)
-        self.id = f"{self.id}-day"
+        self.id: str = f"{self.id}-day"
 
     def process_formdata(self, valuelist: list[str]) -> None:
         # The widget unpacks exactly three parts, even for a tampered or partial post.

@@ -186,9 +186,12 @@ def _check_child(
             "Enter the ONS code of the authority maintaining the EHC plan"
         ]
     try:
-        resolve_postcode(session, details.home_postcode)
+        home = resolve_postcode(session, details.home_postcode)
     except PostcodeError as exc:
         problems["home_postcode"] = [str(exc)]
+    else:
+        if home.authority_code is None:
+            problems["home_postcode"] = ["Enter a home postcode in England, Wales or Scotland"]
 
 
 def plan_placement(session: Session, child: Child, details: PlacementDetails, today: date) -> Plan:
@@ -490,6 +493,7 @@ def _choose_health_body(
 
 
 def _home_place(home: Location) -> rules.Place:
+    assert home.authority_code is not None  # record_child refuses homes outside Great Britain
     return rules.Place(
         authority_code=home.authority_code,
         health_body_code=home.health_body_code,
@@ -503,6 +507,7 @@ def _facts(
     health_body: str | None,
     geography: PlacementGeography,
 ) -> rules.PlacementFacts:
+    assert placed.authority_code is not None  # plan_placement refuses Northern Ireland
     return rules.PlacementFacts(
         start_date=details.start_date,
         end_date=details.end_date,
