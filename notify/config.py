@@ -52,7 +52,12 @@ def from_environment() -> dict[str, Any]:
             "MAIL_DEFAULT_SENDER", "placement-notify@worcestershire.example"
         ),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "NOTIFY_CHANNEL": os.environ.get("NOTIFY_CHANNEL", "smtp").strip().lower(),
+        "GOVUK_NOTIFY_API_KEY": os.environ.get("GOVUK_NOTIFY_API_KEY"),
+        "GOVUK_NOTIFY_TEMPLATE_ID": os.environ.get("GOVUK_NOTIFY_TEMPLATE_ID"),
+        "GOVUK_NOTIFY_BASE_URL": os.environ.get("GOVUK_NOTIFY_BASE_URL"),
         "HOME_AUTHORITY": os.environ.get("HOME_AUTHORITY", "E10000034"),
+        "DEV_MAIL_DIR": os.environ.get("DEV_MAIL_DIR", str(INSTANCE / "mail")),
         "ACKNOWLEDGE_WITHIN_WORKING_DAYS": _int("ACKNOWLEDGE_WITHIN_WORKING_DAYS", 5),
         "REMINDER_EVERY_WORKING_DAYS": _int("REMINDER_EVERY_WORKING_DAYS", 5),
         "ESCALATE_AFTER_WORKING_DAYS": _int("ESCALATE_AFTER_WORKING_DAYS", 10),
@@ -82,5 +87,7 @@ def for_testing(database_url: str) -> dict[str, Any]:
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": 9,
         "BASE_URL": "http://notify.test",
+        "NOTIFY_CHANNEL": "smtp",
+        "GOVUK_NOTIFY_BASE_URL": "http://127.0.0.1:9",
         "RATELIMIT_ENABLED": False,
     }
