@@ -48,7 +48,11 @@ class Notification(Base):
     send_by: Mapped[date]
     acknowledge_by: Mapped[date | None]
     attempts: Mapped[int] = mapped_column(default=0)
+    # When a pending row is next due. While a row is `sending` it is the end of the worker's
+    # lease: a row still `sending` after it was lost with its worker and is claimed again.
     next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))  # the worker sending it
+    claimed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

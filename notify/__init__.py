@@ -47,7 +47,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
 
-    from notify import apikit, assets, auth, cli, devmail, errors, pages, placements, status
+    from notify import (
+        apikit,
+        assets,
+        auth,
+        cli,
+        devmail,
+        directory,
+        errors,
+        pages,
+        placements,
+        status,
+    )
     from notify.placements import api as placements_api
 
     apikit.init_app(app)
@@ -59,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     status.init_app(app)
     pages.init_app(app)
     placements.init_app(app)
+    directory.init_app(app)
     devmail.init_app(app)
     cli.init_app(app)
     logging.getLogger("notify").setLevel(logging.INFO)

@@ -1,10 +1,11 @@
-"""Command groups: `flask seed`, `flask geo` and `flask directory`."""
+"""Command groups: `flask seed`, `flask geo`, `flask directory` and `flask notify`."""
 
 import click
 from flask import Flask
 
 from notify.demo_cli import demo
 from notify.geography.cli import directory_import_contacts, geo_import_onspd, seed_reference
+from notify.notifications.cli import notify
 
 
 @click.group(help="Load reference data and the demo data set.")
@@ -29,5 +30,5 @@ directory.add_command(directory_import_contacts)
 
 
 def init_app(app: Flask) -> None:
-    for group in (seed, geo, directory):
+    for group in (seed, geo, directory, notify):
         app.cli.add_command(group)

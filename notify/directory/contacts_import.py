@@ -10,7 +10,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.enums import RecipientKind
 from models.reference import Authority, HealthBody
+from notify.notifications.outbox import address_added
 from notify.validation import email_problem
 
 REQUIRED = ("code", "email")
@@ -114,6 +116,14 @@ def _import(session: Session, lines: Iterable[str]) -> ImportReport:
             report.updated.append(target.code)
     report.problems.sort(key=lambda p: p.line)
     session.flush()
+    for target in {t.code: t for _, _, t, _ in wanted}.values():
+        if target.code in report.updated:
+            kind = (
+                RecipientKind.AUTHORITY
+                if isinstance(target, Authority)
+                else RecipientKind.HEALTH_BODY
+            )
+            address_added(session, kind, target.code)
     return report
 
 

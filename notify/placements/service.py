@@ -41,6 +41,7 @@ from notify.geography.store import (
 )
 from notify.notifications import rules
 from notify.notifications.calendars import division_of_nation, working_day_calendars
+from notify.notifications.outbox import directory_address
 from notify.validation import (
     date_of_birth_problem,
     nhs_number_problem,
@@ -553,21 +554,16 @@ def _resolve_recipients(
     """Name and address each recipient from the directory."""
     planned = []
     for r in recipients:
-        code, name, address = _code(r.code_or_contact), "", None
+        code = _code(r.code_or_contact)
         if r.kind == RecipientKind.AUTHORITY:
             authority = session.get(Authority, code)
-            name, address = (
-                (authority.name, authority.notification_email) if authority else (code or "", None)
-            )
+            name = authority.name if authority else code or ""
         elif r.kind == RecipientKind.HEALTH_BODY:
             body = session.get(HealthBody, code) if code else None
-            name, address = (
-                (body.name, body.notification_email) if body else ("Health body to be chosen", None)
-            )
+            name = body.name if body else "Health body to be chosen"
         elif r.kind == RecipientKind.CONTACT:
             contact = session.get(Contact, int(code)) if code else None
             name = contact.name if contact else "Unknown contact"
-            address = contact.email if contact else None
         else:
             team = session.scalar(
                 select(Contact).where(
@@ -577,7 +573,6 @@ def _resolve_recipients(
                 )
             )
             name = team.name if team else "Safeguarding quality assurance team"
-            address = team.email if team else None
             code = str(team.id) if team else None
         planned.append(
             PlannedNotification(
@@ -587,7 +582,7 @@ def _resolve_recipients(
                 send_by=r.send_by,
                 code=code,
                 name=name,
-                address=address,
+                address=directory_address(session, r.kind, code),
             )
         )
     return tuple(planned)

@@ -1,0 +1,95 @@
+"""`flask notify`: the delivery worker, a one-off dispatch (cron, tests) and resending."""
+
+from dataclasses import replace
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from notify.extensions import db
+from notify.notifications import outbox
+from notify.notifications.channels.base import Channel
+from notify.notifications.channels.email import EmailChannel
+from notify.notifications.channels.govuk_notify import channel_from_config
+from notify.notifications.delivery import DeliverySettings, Dispatched
+from notify.notifications.worker import DEFAULT_POLL_SECONDS, Worker, dispatch_all
+
+
+@click.group(help="Deliver notifications: the worker, a one-off dispatch, resending.")
+def notify() -> None:
+    pass
+
+
+def make_channel() -> Channel:
+    """The channel NOTIFY_CHANNEL names: email over SMTP (the default) or GOV.UK Notify."""
+    if (current_app.config.get("NOTIFY_CHANNEL") or "smtp").strip().lower() == "smtp":
+        return EmailChannel(current_app.config)
+    return channel_from_config(current_app.config)
+
+
+def _settings(batch: int | None, lease: float | None) -> DeliverySettings:
+    settings = DeliverySettings.from_config(current_app.config)
+    if batch is not None:
+        settings = replace(settings, batch_size=batch)
+    if lease is not None:
+        settings = replace(settings, lease=timedelta(seconds=lease))
+    return settings
+
+
+def _summary(done: Dispatched) -> str:
+    return f"Sent {done.sent}, {done.retrying} to retry later, {done.failed} failed."
+
+
+@notify.command("worker")
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.05),
+    help=f"Seconds between looks for new work while idle (default {DEFAULT_POLL_SECONDS}).",
+)
+@click.option("--batch", type=click.IntRange(min=1), help="Notifications claimed at a time.")
+@click.option(
+    "--lease",
+    type=click.FloatRange(min=1),
+    help="Seconds a claim lasts before another worker may take the notification over.",
+)
+@with_appcontext
+def worker_command(poll: float | None, batch: int | None, lease: float | None) -> None:
+    """Send notifications as they fall due, until stopped (SIGTERM or Ctrl-C finish the
+    message in hand, then exit)."""
+    poll_seconds = poll or float(
+        current_app.config.get("DELIVERY_POLL_SECONDS", DEFAULT_POLL_SECONDS)
+    )
+    worker = Worker(db.session(), make_channel(), _settings(batch, lease), poll_seconds)
+    click.echo(f"Delivery worker {worker.worker_id} running; stop it with Ctrl-C or SIGTERM.")
+    done = worker.run()
+    click.echo(f"Delivery worker stopped. {_summary(done)}")
+
+
+@notify.command("dispatch")
+@click.option("--once", is_flag=True, help="Send everything due now, then exit.")
+@click.option("--batch", type=click.IntRange(min=1), help="Notifications claimed at a time.")
+@with_appcontext
+def dispatch_command(once: bool, batch: int | None) -> None:
+    """Send everything due now, then exit (for cron and tests)."""
+    if not once:
+        raise click.UsageError(
+            "Add --once to send what is due and exit; `flask notify worker` keeps running."
+        )
+    done = dispatch_all(db.session(), make_channel(), _settings(batch, None))
+    click.echo(_summary(done))
+
+
+@notify.command("resend")
+@click.argument("notification_id", type=int)
+@with_appcontext
+def resend_command(notification_id: int) -> None:
+    """Send a failed notification again, to its recipient's address in the directory now."""
+    session = db.session()
+    try:
+        address = outbox.resend(session, notification_id)
+    except (outbox.NotificationNotFound, outbox.CannotResend) as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    session.commit()
+    click.echo(f"Notification {notification_id} will be sent again, to {address}.")

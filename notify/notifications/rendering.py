@@ -1,0 +1,410 @@
+"""A notification made into a message: subject, plain text and HTML, and the signed link at
+which its recipient acknowledges it.
+
+A recipient on a secure email domain (a directory setting) gets the notice in full
+(DOMAIN.md §4); anyone else only our reference and the link. `load_notices` reads what a
+batch of notifications needs in a few queries; `render` turns one into a message.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models import Authority, Child, Contact, HealthBody, Notification, Placement, User
+from models.enums import Division, Event, RecipientKind, RecipientRole
+from notify import codes
+from notify.notifications.calendars import division_of_nation
+from notify.notifications.channels.base import OutgoingMessage
+
+EVENT_TITLES = {
+    Event.PLACEMENT_START: "Placement start",
+    Event.ADDRESS_CHANGE: "Change of address",
+    Event.PLACEMENT_END: "Placement end",
+    Event.SQA_ALERT: "Out-of-area placement",
+}
+_SEX = {"M": "Male", "F": "Female", "U": "Not known or indeterminate"}
+_TOKEN_SALT = "acknowledge"
+
+Rows = tuple[tuple[str, str], ...]
+
+
+# --- the acknowledgement link ----------------------------------------------------------------
+
+
+class InvalidAcknowledgeToken(ValueError):
+    """A link that is not ours, was altered, or has expired (`expired`)."""
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_TOKEN_SALT)
+
+
+def acknowledge_token(notification_id: int) -> str:
+    """A signed, timestamped token naming one notification, for its acknowledgement link."""
+    return _serializer().dumps(notification_id)
+
+
+def read_acknowledge_token(token: str, max_age: int | timedelta) -> int:
+    """The notification id in `token`; InvalidAcknowledgeToken if it is forged, altered or
+    older than `max_age` (seconds, or a timedelta)."""
+    seconds = int(max_age.total_seconds()) if isinstance(max_age, timedelta) else max_age
+    try:
+        value = _serializer().loads(token, max_age=seconds)
+    except SignatureExpired as exc:
+        raise InvalidAcknowledgeToken("This link has expired", expired=True) from exc
+    except BadSignature as exc:
+        raise InvalidAcknowledgeToken("This link is not valid") from exc
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidAcknowledgeToken("This link is not valid")
+    return value
+
+
+def acknowledge_url(notification_id: int) -> str:
+    return f"{current_app.config['BASE_URL']}/acknowledge/{acknowledge_token(notification_id)}"
+
+
+# --- what a notice says ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    rows: Rows
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Everything one message needs, read from the database beforehand."""
+
+    notification_id: int
+    event: Event
+    address: str
+    message_id: str
+    recipient_name: str
+    case_reference: str
+    initials: str
+    placing_authority: str
+    secure: bool
+    division: Division  # whose bank holidays count for its acknowledgement
+    sections: tuple[Section, ...] = field(default=())
+
+    @property
+    def reference(self) -> str:
+        return f"PN-{self.notification_id}"
+
+    @property
+    def title(self) -> str:
+        return EVENT_TITLES[self.event]
+
+    @property
+    def subject(self) -> str:
+        """Event, the child's initials and case reference, and the placing authority: never
+        the child's name, which mail systems show and log everywhere."""
+        return (
+            f"{self.title}: {self.initials} ({self.case_reference}) from {self.placing_authority}"
+        )
+
+
+def render(notice: Notice) -> OutgoingMessage:
+    """The message for one notice, from templates/emails/ (in an app context)."""
+    link = acknowledge_url(notice.notification_id)
+    context = {
+        "notice": notice,
+        "link": link,
+        "acknowledge_within": current_app.config.get("ACKNOWLEDGE_WITHIN_WORKING_DAYS", 5),
+    }
+    env = current_app.jinja_env
+    text = env.get_template("emails/notice.txt").render(context)
+    return OutgoingMessage(
+        notification_id=notice.notification_id,
+        message_id=notice.message_id,
+        to=notice.address,
+        subject=notice.subject,
+        text=text,
+        html=env.get_template("emails/notice.html").render(context),
+        reference=notice.reference,
+        personalisation={"link": link, "reference": notice.reference},
+    )
+
+
+def render_notification(session: Session, notification_id: int) -> OutgoingMessage:
+    """The message for one notification."""
+    notice = load_notices(session, [notification_id])[notification_id]
+    if isinstance(notice, Exception):
+        raise notice
+    return render(notice)
+
+
+# --- reading a batch -------------------------------------------------------------------------
+
+
+def load_notices(
+    session: Session, notification_ids: Iterable[int]
+) -> dict[int, Notice | Exception]:
+    """The notices for these notifications, read in a few queries. A notification whose notice
+    cannot be made maps to the error, so one bad row does not hold up the others."""
+    notifications = session.scalars(
+        select(Notification)
+        .where(Notification.id.in_(list(notification_ids)))
+        .options(
+            selectinload(Notification.placement),
+            selectinload(Notification.child).selectinload(Child.contacts),
+            selectinload(Notification.child).selectinload(Child.placements),
+        )
+    ).all()
+    directory = _Directory(session, notifications)
+    notices: dict[int, Notice | Exception] = {}
+    for notification in notifications:
+        try:
+            notices[notification.id] = _notice(notification, directory)
+        except Exception as exc:  # noqa: BLE001 - reported per notification by the caller
+            notices[notification.id] = exc
+    return notices
+
+
+class _Directory:
+    """The authorities, health bodies, contacts and social workers a batch refers to."""
+
+    def __init__(self, session: Session, notifications: Iterable[Notification]) -> None:
+        authority_codes: set[str] = set()
+        body_codes: set[str] = set()
+        contact_ids: set[int] = set()
+        user_ids: set[int] = set()
+        for n in notifications:
+            authority_codes.add(n.child.responsible_authority_code)
+            if n.child.ehc_plan_maintained_by:
+                authority_codes.add(n.child.ehc_plan_maintained_by)
+            if n.child.social_worker_id:
+                user_ids.add(n.child.social_worker_id)
+            if n.recipient_code is None:
+                continue
+            if n.recipient_kind == RecipientKind.AUTHORITY:
+                authority_codes.add(n.recipient_code)
+            elif n.recipient_kind == RecipientKind.HEALTH_BODY:
+                body_codes.add(n.recipient_code)
+            elif n.recipient_code.isdigit():
+                contact_ids.add(int(n.recipient_code))
+        self.contacts: dict[int, Contact] = {}
+        if contact_ids:
+            contacts = session.scalars(select(Contact).where(Contact.id.in_(contact_ids)))
+            self.contacts = {c.id: c for c in contacts}
+        for contact in self.contacts.values():
+            if contact.authority_code:
+                authority_codes.add(contact.authority_code)
+            if contact.health_body_code:
+                body_codes.add(contact.health_body_code)
+        self.authorities: dict[str, Authority] = {}
+        if authority_codes:
+            authorities = session.scalars(
+                select(Authority).where(Authority.code.in_(authority_codes))
+            )
+            self.authorities = {a.code: a for a in authorities}
+        self.health_bodies: dict[str, HealthBody] = {}
+        if body_codes:
+            bodies = session.scalars(select(HealthBody).where(HealthBody.code.in_(body_codes)))
+            self.health_bodies = {b.code: b for b in bodies}
+        self.users: dict[int, User] = {}
+        if user_ids:
+            self.users = {
+                u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))
+            }
+
+    def secure(self, notification: Notification) -> bool:
+        """Whether the recipient's mail domain is marked secure. Named contacts and our own
+        teams are not: their addresses are not vetted."""
+        code = notification.recipient_code
+        body: Authority | HealthBody | None = None
+        if notification.recipient_kind == RecipientKind.AUTHORITY and code:
+            body = self.authorities.get(code)
+        elif notification.recipient_kind == RecipientKind.HEALTH_BODY and code:
+            body = self.health_bodies.get(code)
+        return bool(body and body.secure_email)
+
+    def division(self, notification: Notification) -> Division:
+        """Scotland for Scottish councils and health boards (and people there); otherwise
+        England and Wales."""
+        kind, code = notification.recipient_kind, notification.recipient_code
+        authority_code = body_code = None
+        if kind == RecipientKind.AUTHORITY:
+            authority_code = code
+        elif kind == RecipientKind.HEALTH_BODY:
+            body_code = code
+        elif code and code.isdigit() and (contact := self.contacts.get(int(code))):
+            authority_code, body_code = contact.authority_code, contact.health_body_code
+        if authority_code and (authority := self.authorities.get(authority_code)):
+            return division_of_nation(authority.nation)
+        if body_code and (body := self.health_bodies.get(body_code)) and body.kind == "hb":
+            return Division.SCOTLAND  # NHS Scotland's health boards
+        return Division.ENGLAND_AND_WALES
+
+    def authority_name(self, code: str) -> str:
+        authority = self.authorities.get(code)
+        return authority.name if authority else code
+
+
+def _notice(notification: Notification, directory: _Directory) -> Notice:
+    if not notification.address:
+        raise ValueError("The notification has no address")
+    child = notification.child
+    placing = directory.authority_name(child.responsible_authority_code)
+    secure = directory.secure(notification)
+    return Notice(
+        notification_id=notification.id,
+        event=Event(notification.event),
+        address=notification.address,
+        message_id=notification.message_id,
+        recipient_name=notification.recipient_name,
+        case_reference=child.case_reference,
+        initials=child.initials,
+        placing_authority=placing,
+        secure=secure,
+        division=directory.division(notification),
+        sections=_sections(notification, child, placing, directory) if secure else (),
+    )
+
+
+# --- the notice in full (DOMAIN.md §4) -------------------------------------------------------
+
+
+def _sections(
+    notification: Notification, child: Child, placing: str, directory: _Directory
+) -> tuple[Section, ...]:
+    placement: Placement = notification.placement
+    contacts = {c.role: c for c in child.contacts if c.active}
+    sections = [
+        Section("The child", _child_rows(child, directory)),
+        Section("Placing authority", _authority_rows(child, placing, contacts, directory)),
+    ]
+    if notification.event == Event.PLACEMENT_END:
+        sections.append(Section("The placement that ended", _ended_rows(placement)))
+    else:
+        sections.append(Section("The placement", _placement_rows(placement)))
+        earlier = [p for p in child.placements if p.start_date < placement.start_date]
+        previous = max(earlier, key=lambda p: p.start_date) if earlier else None
+        sections.append(
+            Section(
+                "Previous placement", (("Address", _address(previous) if previous else "None"),)
+            )
+        )
+    sections.append(
+        Section(
+            "School and health",
+            (
+                ("School or education provider", _contact(contacts.get(RecipientRole.SCHOOL))),
+                ("GP", _contact(contacts.get(RecipientRole.GP))),
+                ("New GP", _contact(contacts.get(RecipientRole.NEW_GP))),
+            ),
+        )
+    )
+    sections.append(
+        Section("Risks and vulnerabilities", (("Recorded risks", child.risks or "None recorded"),))
+    )
+    return tuple(sections)
+
+
+def _child_rows(child: Child, directory: _Directory) -> Rows:
+    ehc = "No"
+    if child.ehc_plan_maintained_by:
+        ehc = f"Yes, maintained by {directory.authority_name(child.ehc_plan_maintained_by)}"
+    return (
+        ("Name", f"{child.given_name} {child.family_name}"),
+        ("Also known as", child.also_known_as or "None"),
+        ("Date of birth", _date(child.date_of_birth)),
+        ("Sex", _SEX.get(child.sex, child.sex)),
+        ("NHS number", _nhs_number(child.nhs_number)),
+        ("Legal status", _described("LS", child.legal_status)),
+        ("Child protection plan", _yes_no(child.child_protection_plan)),
+        ("Education, health and care plan", ehc),
+        ("Unaccompanied asylum-seeking child", _yes_no(child.uasc)),
+        ("Our case reference", child.case_reference),
+    )
+
+
+def _authority_rows(
+    child: Child, placing: str, contacts: dict[str, Contact], directory: _Directory
+) -> Rows:
+    worker = directory.users.get(child.social_worker_id) if child.social_worker_id else None
+    rows = [
+        ("Placing authority", placing),
+        ("Social worker", f"{worker.name}, {worker.email}" if worker else "Not recorded"),
+        ("Independent reviewing officer", _contact(contacts.get(RecipientRole.IRO))),
+    ]
+    out_of_hours = current_app.config.get("OUT_OF_HOURS_PHONE")
+    if out_of_hours:
+        rows.append(("Out-of-hours number", out_of_hours))
+    return tuple(rows)
+
+
+def _placement_rows(placement: Placement) -> Rows:
+    reason = placement.reason_for_change
+    return (
+        ("Start date", _date(placement.start_date)),
+        ("Placement type", _described("PLACE", placement.placement_type)),
+        ("Placement provider", _described("PLACE_PROVIDER", placement.provider)),
+        ("Carer or establishment", placement.carer_name or "Not recorded"),
+        ("Ofsted URN", placement.urn or "None"),
+        ("Address", _address(placement)),
+        ("Telephone", placement.telephone or "Not recorded"),
+        ("Emergency placement", _yes_no(placement.emergency)),
+        (
+            "Reason for the change",
+            _described("REASON_PLACE_CHANGE", reason) if reason else "Not recorded",
+        ),
+    )
+
+
+def _ended_rows(placement: Placement) -> Rows:
+    return (
+        ("Address", _address(placement)),
+        ("Carer or establishment", placement.carer_name or "Not recorded"),
+        ("Start date", _date(placement.start_date)),
+        ("End date", _date(placement.end_date) if placement.end_date else "Not recorded"),
+        (
+            "Reason it ended",
+            _described("REC", placement.end_reason) if placement.end_reason else "Not recorded",
+        ),
+        ("Where the child went", placement.destination or "Not recorded"),
+    )
+
+
+def _address(placement: Placement) -> str:
+    parts = [placement.address_line_1, placement.address_line_2, placement.town, placement.postcode]
+    return ", ".join(p for p in parts if p)
+
+
+def _contact(contact: Contact | None) -> str:
+    if contact is None:
+        return "Not recorded"
+    return ", ".join(
+        d for d in (contact.name, contact.organisation, contact.email, contact.phone) if d
+    )
+
+
+def _described(list_name: str, code: str) -> str:
+    try:
+        return f"{code}: {codes.describe(list_name, code)}"
+    except codes.UnknownCode:
+        return code
+
+
+def _nhs_number(number: str | None) -> str:
+    if not number:
+        return "Not held"
+    return f"{number[:3]} {number[3:6]} {number[6:]}" if len(number) == 10 else number
+
+
+def _date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
