@@ -139,7 +139,7 @@ def dispatch_once(
     # this one is on the wire. Its outcome is committed before the next is handed over: at
     # most one message is ever sent and not yet recorded.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify-send") as sender:
-        upcoming = _prepare(notices.get(claimed[0]), claimed[0])
+        upcoming = _prepare(notices, claimed[0])
         for position, notification_id in enumerate(claimed):
             if stop is not None and stop():
                 # Not attempted: hand them back now rather than leave them to the lease.
@@ -147,16 +147,12 @@ def dispatch_once(
                 session.commit()
                 result.released = len(claimed) - position
                 break
-            if isinstance(upcoming, OutgoingMessage):
-                sending, failure = sender.submit(_send, channel, upcoming), None
-            else:
-                sending, failure = None, upcoming
+            outcome_of = _start(sender, channel, upcoming)
             if position + 1 < len(claimed):
-                following = claimed[position + 1]
-                upcoming = _prepare(notices.get(following), following)
-            outcome, error = sending.result() if sending is not None else failure or ("", "")
-            notice = notices.get(notification_id)
+                upcoming = _prepare(notices, claimed[position + 1])
+            outcome, error = outcome_of()
             acknowledge = None
+            notice = notices.get(notification_id)
             if outcome == "sent" and isinstance(notice, Notice):
                 acknowledge = acknowledge_by(
                     notice, clock(), settings.acknowledge_within, calendars
@@ -169,10 +165,14 @@ def dispatch_once(
     return result
 
 
+Outcome = tuple[str, str | None]  # sent, transient or permanent; and the error
+
+
 def _prepare(
-    notice: Notice | Exception | None, notification_id: int
-) -> OutgoingMessage | tuple[str, str]:
-    """The rendered message, or the permanent failure (outcome, error) that stops it."""
+    notices: Mapping[int, Notice | Exception], notification_id: int
+) -> OutgoingMessage | Outcome:
+    """The rendered message, or the permanent failure that stops it."""
+    notice = notices.get(notification_id)
     if notice is None:
         return "permanent", "The notification could not be read"
     try:
@@ -188,7 +188,17 @@ def _prepare(
         return "permanent", f"Could not render the notice: {type(exc).__name__}: {exc}"
 
 
-def _send(channel: Channel, message: OutgoingMessage) -> tuple[str, str | None]:
+def _start(
+    sender: ThreadPoolExecutor, channel: Channel, prepared: OutgoingMessage | Outcome
+) -> Callable[[], Outcome]:
+    """Hand a rendered message to the sending thread; returns a call that waits for the
+    outcome (at once, for a message that could not be rendered)."""
+    if isinstance(prepared, OutgoingMessage):
+        return sender.submit(_send, channel, prepared).result
+    return lambda: prepared
+
+
+def _send(channel: Channel, message: OutgoingMessage) -> Outcome:
     """Send one message: its outcome (sent, transient, permanent) and the error."""
     try:
         channel.send(message)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from models import Authority, Child, Contact, HealthBody, Notification, Placement, User
@@ -166,7 +167,9 @@ def load_notices(
     for notification in notifications:
         try:
             notices[notification.id] = _notice(notification, directory)
-        except Exception as exc:  # noqa: BLE001 - reported per notification by the caller
+        except SQLAlchemyError:
+            raise  # the database, not this notice
+        except Exception as exc:
             notices[notification.id] = exc
     return notices
 

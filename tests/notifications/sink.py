@@ -50,7 +50,7 @@ class SmtpSink:
         # address -> SMTP reply refusing it at RCPT, e.g. "550 5.1.1 No such mailbox"
         self.refuse: dict[str, str] = {}
         self.data_reply: str | None = None  # refuse every message at DATA with this reply
-        self.delay = 0.0  # seconds to wait before accepting each message
+        self.delay = 0.0  # seconds between keeping a message and confirming it
         self.on_accept: Callable[[Received], None] | None = None
         self._controller: Controller | None = None
 
@@ -107,11 +107,12 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.sink.delay:
-            await asyncio.sleep(self.sink.delay)
         if self.sink.data_reply:
             return self.sink.data_reply
         self.sink._accept(envelope)
+        if self.sink.delay:
+            # Kept, but slow to say so: a sender that dies now never hears the 250.
+            await asyncio.sleep(self.sink.delay)
         return "250 Message accepted for delivery"
 
 

@@ -1,0 +1,103 @@
+"""Two delivery workers sharing PostgreSQL: a thousand notifications, each sent exactly once
+(claims are taken with FOR UPDATE SKIP LOCKED)."""
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import cast
+
+import pytest
+from flask import Flask
+from sqlalchemy import Table, delete, func, insert, select
+
+from models import Child, DeliveryAttempt, Notification, Placement
+from models.base import utcnow
+from models.enums import NotificationStatus as Status
+from notify.extensions import db
+from tests.builders import create_child, create_placement
+from tests.notifications.sink import SmtpSink
+from tests.reliability.workers import start_worker, stop, wait_until
+
+pytestmark = pytest.mark.postgres
+
+COUNT = 1000
+
+
+@pytest.fixture
+def thousand_notifications(pg_app: Flask) -> Iterator[list[int]]:
+    """A thousand pending notifications of one placement, committed; removed afterwards (the
+    database is shared with the other PostgreSQL tests)."""
+    with pg_app.app_context():
+        session = db.session()
+        child = create_child(session)
+        placement = create_placement(session, child, "HR1 1AA")
+        session.commit()
+        child_id, placement_id = child.id, placement.id
+        template = {
+            "child_id": child_id,
+            "placement_id": placement_id,
+            "event": "placement_start",
+            "recipient_kind": "authority",
+            "recipient_role": "area_authority",
+            "recipient_code": "E06000019",
+            "recipient_name": "Herefordshire",
+            "channel": "email",
+            "status": Status.PENDING,
+            "send_by": placement.start_date,
+            "next_attempt_at": utcnow(),
+        }
+        table = cast(Table, Notification.__table__)
+        ids = list(
+            session.scalars(
+                insert(table).returning(table.c.id),
+                [{**template, "address": f"box{n}@herefordshire.example"} for n in range(COUNT)],
+            )
+        )
+        session.commit()
+        db.session.remove()
+    try:
+        yield ids
+    finally:
+        with pg_app.app_context():
+            mine = select(Notification.id).where(Notification.child_id == child_id)
+            db.session.execute(
+                delete(DeliveryAttempt).where(DeliveryAttempt.notification_id.in_(mine))
+            )
+            db.session.execute(delete(Notification).where(Notification.child_id == child_id))
+            db.session.execute(delete(Placement).where(Placement.child_id == child_id))
+            db.session.execute(delete(Child).where(Child.id == child_id))
+            db.session.commit()
+            db.session.remove()
+
+
+def _sent(app: Flask, ids: list[int]) -> int:
+    with app.app_context():
+        count = db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.id.in_(ids), Notification.status == Status.SENT)
+        )
+        db.session.remove()
+    return count or 0
+
+
+def test_two_workers_on_postgresql_send_a_thousand_notifications_each_exactly_once(
+    pg_app: Flask, postgres_url: str, smtp_sink: SmtpSink, thousand_notifications: list[int]
+) -> None:
+    ids = thousand_notifications
+    workers = [
+        start_worker(postgres_url, smtp_sink.port, "--batch", "50", "--poll", "0.1")
+        for _ in range(2)
+    ]
+    try:
+        wait_until(lambda: _sent(pg_app, ids) == COUNT, 120, "a thousand sent")
+    finally:
+        outputs = [stop(worker) for worker in workers]
+
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    expected = {f"<notification-{n}@placement-notify>" for n in ids}
+    arrived = Counter(m for m in smtp_sink.message_ids() if m in expected)
+    assert set(arrived) == expected
+    assert set(arrived.values()) == {1}, "no notification was sent twice"
+    shares = [int(re.search(r"Sent (\d+)", output).group(1)) for output in outputs]  # type: ignore[union-attr]
+    assert all(share > 0 for share in shares), f"both workers took part: {shares}"
