@@ -10,7 +10,6 @@ from flask.cli import with_appcontext
 from notify.extensions import db
 from notify.notifications import outbox
 from notify.notifications.channels.base import Channel
-from notify.notifications.channels.email import EmailChannel
 from notify.notifications.channels.govuk_notify import channel_from_config
 from notify.notifications.delivery import DeliverySettings, Dispatched
 from notify.notifications.worker import DEFAULT_POLL_SECONDS, Worker, dispatch_all
@@ -23,8 +22,6 @@ def notify() -> None:
 
 def make_channel() -> Channel:
     """The channel NOTIFY_CHANNEL names: email over SMTP (the default) or GOV.UK Notify."""
-    if (current_app.config.get("NOTIFY_CHANNEL") or "smtp").strip().lower() == "smtp":
-        return EmailChannel(current_app.config)
     return channel_from_config(current_app.config)
 
 

@@ -1,6 +1,6 @@
 """Builders for the delivery tests: placements whose notices are ready to go."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -50,6 +50,5 @@ def due_since(session: Session, when: datetime) -> None:
 
 
 def later(minutes: float = 1) -> datetime:
-    from datetime import timedelta
-
+    """A little ahead of now: everything written so far is due by then."""
     return utcnow() + timedelta(minutes=minutes)

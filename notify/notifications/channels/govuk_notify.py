@@ -96,8 +96,9 @@ def channel_from_config(config: Mapping[str, Any]) -> Channel:
             (config.get("GOVUK_NOTIFY_BASE_URL") or "").strip() or None,
         )
     if name == "smtp":
-        # Wired by the lead once the SMTP channel lands (notify.notifications.channels.email).
-        raise ConfigError("NOTIFY_CHANNEL=smtp is not wired to a channel yet")
+        from notify.notifications.channels.email import EmailChannel  # avoids an import cycle
+
+        return EmailChannel(config)
     raise ConfigError(f"NOTIFY_CHANNEL must be one of {', '.join(CHANNELS)}, not {name!r}")
 
 
