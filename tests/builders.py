@@ -3,9 +3,11 @@
 from datetime import date, timedelta
 from typing import Any
 
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from models import Authority, Child, Contact, HealthBody, Placement
+from models import Authority, Child, Contact, HealthBody, Placement, User
+from notify.auth.service import create_user
 from notify.placements.service import (
     ChildDetails,
     PlacementDetails,
@@ -77,3 +79,21 @@ def add_contact(session: Session, child: Child, role: str, **over: Any) -> Conta
     session.add(contact)
     session.flush()
     return contact
+
+
+SIGN_IN_PASSWORD = "a long enough password"
+
+
+def sign_in(client: FlaskClient, session: Session, role: str = "social_worker") -> User:
+    """Add a user with `role` and sign the test client in as them."""
+    user = create_user(
+        session,
+        email=f"{role}.{next(_numbers)}@worcestershire.example",
+        name=f"Sam {role.title()}",
+        role=role,
+        password=SIGN_IN_PASSWORD,
+    )
+    session.commit()
+    response = client.post("/sign-in", data={"email": user.email, "password": SIGN_IN_PASSWORD})
+    assert response.status_code == 302, "sign-in failed"
+    return user

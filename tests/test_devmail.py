@@ -14,10 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from notify.auth.service import create_user
 from notify.devmail import PAGE_SIZE, Sink, message_ids, running_sink
+from tests.builders import sign_in
 
-PASSWORD = "a long enough password"
 SENDER = "placement-notify@worcestershire.example"
 HOST_INBOX = "childrens.services@leeds.example"
 ICB_INBOX = "lac.health@wyicb.example"
@@ -64,19 +63,6 @@ def send(
         smtp.send_message(message, to_addrs=[to, *(bcc or [])])
 
 
-def sign_in(client: FlaskClient, session: Session, role: str = "admin") -> None:
-    user = create_user(
-        session,
-        email=f"{role}.{next(_numbers)}@worcestershire.example",
-        name=f"Sam {role.title()}",
-        role=role,
-        password=PASSWORD,
-    )
-    session.commit()
-    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302, "sign-in failed"
-
-
 def page(client: FlaskClient, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200, path
@@ -120,7 +106,7 @@ def test_an_administrator_sees_the_sent_mail_newest_first_with_time_recipient_an
 ) -> None:
     send(development, subject="Placement start: A.B. (WCF-1)", to=HOST_INBOX)
     send(development, subject="Placement end: C.D. (WCF-2)", to=ICB_INBOX)
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     listing = page(client, "/dev/sent-mail")
 
@@ -135,7 +121,7 @@ def test_an_administrator_opens_a_message_and_sees_its_headers_and_both_parts(
     client: FlaskClient, db_session: Session, development: Sink
 ) -> None:
     send(development, html=f'<p>Placed in your area. <a href="{ACK_LINK}">Acknowledge</a></p>')
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     (link,) = message_links(page(client, "/dev/sent-mail"))
     shown = page(client, link)
@@ -155,7 +141,7 @@ def test_a_message_with_only_a_plain_text_part_says_it_has_no_html(
     client: FlaskClient, db_session: Session, development: Sink
 ) -> None:
     send(development)
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     (link,) = message_links(page(client, "/dev/sent-mail"))
 
@@ -167,7 +153,7 @@ def test_web_addresses_in_the_plain_text_can_be_followed_and_nothing_else_become
     client: FlaskClient, db_session: Session, development: Sink
 ) -> None:
     send(development, text=f"Acknowledge at {ACK_LINK}.\nNot a link: javascript:alert(1)\n")
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     (link,) = message_links(page(client, "/dev/sent-mail"))
     shown = page(client, link)
@@ -186,7 +172,7 @@ def test_an_html_part_with_a_script_is_shown_sandboxed_and_never_put_into_the_pa
         text="Plain <script>alert(document.cookie)</script> text",
         html=hostile,
     )
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     listing = page(client, "/dev/sent-mail")
     (link,) = message_links(listing)
@@ -246,7 +232,7 @@ def test_outside_development_the_pages_do_not_exist(
     send(development, html="<p>Hello</p>")
     (message_id,) = message_ids(development.folder)
     if signed_in:
-        sign_in(client, db_session)
+        sign_in(client, db_session, "admin")
     monkeypatch.setitem(app.config, "ENV_NAME", env)
 
     for path in (
@@ -262,7 +248,7 @@ def test_only_messages_the_sink_kept_can_be_opened(
 ) -> None:
     (development.folder / "notes.eml").write_text("Subject: not one of ours\n\nhello\n")
     (development.folder.parent / "secret.eml").write_text("Subject: outside the folder\n\n")
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     assert "No messages yet" in page(client, "/dev/sent-mail")
     for path in (
@@ -284,7 +270,7 @@ def test_a_long_list_is_split_into_pages_of_fifty(
             del message["Subject"]
             message["Subject"] = f"Notice {n:03d}"
             smtp.send_message(message)
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     first = page(client, "/dev/sent-mail")
     second = page(client, "/dev/sent-mail?page=2")

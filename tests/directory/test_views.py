@@ -13,28 +13,13 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Authority, Contact, HealthBody, Notification
 from models.enums import NotificationStatus, RecipientKind, RecipientRole
-from notify.auth.service import create_user
-from tests.builders import HOME, create_child, create_placement
+from tests.builders import HOME, create_child, create_placement, sign_in
 
 BIRMINGHAM = "E08000025"  # a host authority with no address in the reference data
 BIRMINGHAM_POSTCODE = "B1 1BB"
 HEREFORD_AND_WORCESTER_ICB = "E54000019"
-PASSWORD = "a long enough password"
 
 _numbers = count(1)
-
-
-def sign_in(client: FlaskClient, session: Session, role: str = "admin") -> None:
-    user = create_user(
-        session,
-        email=f"{role}.{next(_numbers)}@worcestershire.example",
-        name=f"Sam {role.title()}",
-        role=role,
-        password=PASSWORD,
-    )
-    session.commit()
-    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302, "sign-in failed"
 
 
 def text(response: Any) -> str:
@@ -86,12 +71,12 @@ def test_only_administrators_may_see_or_change_the_directory(
 def test_an_administrator_finds_the_directory_in_the_navigation(
     client: FlaskClient, db_session: Session
 ) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     assert 'href="/directory"' in client.get("/children").get_data(as_text=True)
 
 
 def test_an_unknown_code_or_section_is_not_found(client: FlaskClient, db_session: Session) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     assert client.get("/directory/authorities/E99999999").status_code == 404
     assert client.get(f"/directory/councils/{HOME}").status_code == 404
     assert client.get(f"/directory/health-bodies/{HOME}").status_code == 404
@@ -115,7 +100,7 @@ def test_an_unknown_code_or_section_is_not_found(client: FlaskClient, db_session
 def test_search_finds_authorities_and_health_bodies_by_name_or_code(
     client: FlaskClient, db_session: Session, query: str, found: str | None, not_found: str
 ) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     names = listed(client.get("/directory", query_string={"q": query}))
     if found:
         assert any(found in name for name in names), names
@@ -125,7 +110,7 @@ def test_search_finds_authorities_and_health_bodies_by_name_or_code(
 def test_a_search_with_no_match_says_so_in_each_tab(
     client: FlaskClient, db_session: Session
 ) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     page = text(client.get("/directory", query_string={"q": "zzqx"}))
     assert "Authorities (0)" in page and "Health bodies (0)" in page
     assert "No authorities match “zzqx”" in page
@@ -139,7 +124,7 @@ def test_the_list_shows_addresses_missing_ones_and_notifications_waiting_for_one
     db_session.get(Authority, HOME).secure_email = True
     placed_in_birmingham(db_session)
     placed_in_birmingham(db_session)
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     worcestershire = row(client.get("/directory", query_string={"q": HOME}), "Worcestershire")
     assert worcestershire == [
@@ -159,7 +144,7 @@ def test_the_list_can_show_only_those_with_notifications_waiting(
     client: FlaskClient, db_session: Session
 ) -> None:
     placed_in_birmingham(db_session)
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     page = client.get("/directory", query_string={"waiting": "1"})
     assert listed(page) == [
         "Birmingham",
@@ -197,7 +182,7 @@ def row(response: Any, name: str) -> list[str]:
 def test_an_administrator_changes_an_authoritys_address_and_its_page_shows_it(
     client: FlaskClient, db_session: Session
 ) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     form = client.get(f"/directory/authorities/{HOME}/edit")
     assert form.status_code == 200 and "API endpoint (optional)" in text(form)
 
@@ -231,7 +216,7 @@ def test_an_administrator_changes_an_authoritys_address_and_its_page_shows_it(
 def test_a_health_body_has_no_api_endpoint_to_change(
     client: FlaskClient, db_session: Session
 ) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     url = f"/directory/health-bodies/{HEREFORD_AND_WORCESTER_ICB}/edit"
     assert "API endpoint" not in text(client.get(url))
     response = client.post(url, data=entry_form(notification_email="lac@hw.nhs.example"))
@@ -270,7 +255,7 @@ def test_a_health_body_has_no_api_endpoint_to_change(
 def test_a_wrong_answer_is_refused_and_listed_in_the_error_summary(
     client: FlaskClient, db_session: Session, form: dict[str, str], anchor: str, message: str
 ) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     response = client.post(f"/directory/authorities/{HOME}/edit", data=entry_form(**form))
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
@@ -292,7 +277,7 @@ def test_notifications_waiting_for_an_address_become_pending_when_it_is_added(
     assert to_birmingham and all(
         n.status == NotificationStatus.NEEDS_ADDRESS for n in notifications
     )
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     assert "1 notification is waiting for an address" in text(
         client.get(f"/directory/authorities/{BIRMINGHAM}")
     )
@@ -316,7 +301,7 @@ def test_an_address_given_to_an_inactive_authority_is_used_once_it_is_active_aga
     client: FlaskClient, db_session: Session
 ) -> None:
     to_birmingham = [n for n in placed_in_birmingham(db_session) if n.recipient_code == BIRMINGHAM]
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     client.post(
         f"/directory/authorities/{BIRMINGHAM}/edit",
@@ -352,7 +337,7 @@ def contact_form(**over: Any) -> dict[str, Any]:
 def test_an_administrator_adds_changes_and_deactivates_a_contact(
     client: FlaskClient, db_session: Session
 ) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     base = f"/directory/authorities/{HOME}"
     added = client.post(f"{base}/contacts/new", data=contact_form(), follow_redirects=True)
     assert "Contact Safeguarding quality assurance team added" in text(added)
@@ -384,7 +369,7 @@ def test_an_administrator_adds_changes_and_deactivates_a_contact(
 
 
 def test_a_second_active_team_inbox_is_refused(client: FlaskClient, db_session: Session) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     base = f"/directory/authorities/{HOME}"
     client.post(f"{base}/contacts/new", data=contact_form())
     response = client.post(f"{base}/contacts/new", data=contact_form(name="Another SQA team"))
@@ -410,7 +395,7 @@ def test_a_second_active_team_inbox_is_refused(client: FlaskClient, db_session: 
 def test_a_wrong_contact_answer_is_listed_in_the_error_summary(
     client: FlaskClient, db_session: Session, over: dict[str, Any], anchor: str, message: str
 ) -> None:
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     response = client.post(
         f"/directory/health-bodies/{HEREFORD_AND_WORCESTER_ICB}/contacts/new",
         data=contact_form(**over),
@@ -427,7 +412,7 @@ def test_a_contact_of_another_entry_is_not_found_here(
     contact = Contact(role="sqa", name="SQA", email="sqa@b.example", authority_code=BIRMINGHAM)
     db_session.add(contact)
     db_session.commit()
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
     assert client.get(f"/directory/authorities/{HOME}/contacts/{contact.id}").status_code == 404
     assert client.get(f"/directory/authorities/{BIRMINGHAM}/contacts/{contact.id}").status_code == (
         200
@@ -446,7 +431,7 @@ def test_our_sqa_teams_waiting_notices_become_pending_when_its_contact_gets_an_a
     assert [(n.recipient_code, n.status) for n in alerts] == [
         (str(team.id), NotificationStatus.NEEDS_ADDRESS)
     ]
-    sign_in(client, db_session)
+    sign_in(client, db_session, "admin")
 
     response = client.post(
         f"/directory/authorities/{HOME}/contacts/{team.id}",

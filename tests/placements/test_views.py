@@ -11,14 +11,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Approval, AuditEvent, Child, Notification, Placement, User
-from notify.auth.service import create_user
+from models import Approval, AuditEvent, Child, Notification, Placement
 from notify.placements.service import (
     ChildDetails,
     PlacementDetails,
     record_child,
     record_placement,
 )
+from tests.builders import sign_in
 
 HOME = "E10000034"  # Worcestershire, the HOME_AUTHORITY default
 HOME_POSTCODE = "WR5 2NP"  # Worcester
@@ -26,24 +26,9 @@ IN_AREA = "WR1 2NA"  # Worcester
 ADJOINING = "B1 1BB"  # Birmingham, which adjoins Worcestershire
 DISTANT = "LS1 4AP"  # Leeds
 SPLIT = "GU7 1AA"  # Godalming, in Waverley: split between Surrey Heartlands and Frimley ICBs
-PASSWORD = "a long enough password"
 TODAY = date.today()
 
 _numbers = iter(range(1000, 100_000))
-
-
-def sign_in(client: FlaskClient, session: Session, role: str = "social_worker") -> User:
-    user = create_user(
-        session,
-        email=f"{role}.{next(_numbers)}@worcestershire.example",
-        name=f"Sam {role.title()}",
-        role=role,
-        password=PASSWORD,
-    )
-    session.commit()
-    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302, "sign-in failed"
-    return user
 
 
 def create_child(session: Session, placed_at: str | None = IN_AREA, **over: Any) -> Child:
