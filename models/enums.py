@@ -19,6 +19,10 @@ class Event(StrEnum):
     ADDRESS_CHANGE = "address_change"
     PLACEMENT_END = "placement_end"
     SQA_ALERT = "sqa_alert"
+    # chasing an unacknowledged notification: a reminder to its recipient, or an escalation
+    # to our SQA managers; each a notification of its own, pointing at the one it chases
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
 
 
 class RecipientKind(StrEnum):
@@ -41,6 +45,9 @@ class RecipientRole(StrEnum):
     IRO = "iro"
     POLICE = "police"
     SQA = "sqa"
+    SQA_MANAGER = "sqa_manager"
+    VIRTUAL_SCHOOL = "virtual_school"
+    LAC_HEALTH_TEAM = "lac_health_team"
     CHILD = "child"
     PARENT = "parent"
     CONTACT_ORDER_HOLDER = "contact_order_holder"

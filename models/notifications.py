@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -31,6 +31,11 @@ class Notification(Base):
         ),
         Index("ix_notifications_status_due", "status", "next_attempt_at"),
         Index("ix_notifications_recipient", "recipient_kind", "recipient_code"),
+        Index("ix_notifications_status_acknowledge_by", "status", "acknowledge_by"),
+        Index("ix_notifications_sent_at", "sent_at"),
+        # the n-th reminder (or escalation) of a notification exists once, however often
+        # and however concurrently the chaser runs
+        UniqueConstraint("reminder_of_id", "event", "chase_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,9 +69,13 @@ class Notification(Base):
     reminders_sent: Mapped[int] = mapped_column(default=0)
     last_reminded_on: Mapped[date | None]
     escalated_at: Mapped[datetime | None]
+    # Reminders and escalations: the notification they chase, and which one of them this is.
+    reminder_of_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)
+    chase_number: Mapped[int | None]
 
     child = relationship("Child")
     placement = relationship("Placement")
+    reminder_of: Mapped["Notification | None"] = relationship(remote_side=[id])
     attempts_made: Mapped[list["DeliveryAttempt"]] = relationship(
         back_populates="notification", order_by="DeliveryAttempt.id"
     )

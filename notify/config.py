@@ -29,6 +29,16 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, not {value!r}") from exc
+
+
 def from_environment() -> dict[str, Any]:
     """Read the settings documented in the README."""
     env = os.environ.get("NOTIFY_ENV", "development")
@@ -61,6 +71,17 @@ def from_environment() -> dict[str, Any]:
         "ACKNOWLEDGE_WITHIN_WORKING_DAYS": _int("ACKNOWLEDGE_WITHIN_WORKING_DAYS", 5),
         "REMINDER_EVERY_WORKING_DAYS": _int("REMINDER_EVERY_WORKING_DAYS", 5),
         "ESCALATE_AFTER_WORKING_DAYS": _int("ESCALATE_AFTER_WORKING_DAYS", 10),
+        "REMINDER_LIMIT": _int("REMINDER_LIMIT", 3),
+        # the worker's daily chasing pass runs at the first poll after this hour (UK time)
+        "CHASE_HOUR": _int("CHASE_HOUR", 7),
+        "ACKNOWLEDGE_LINK_DAYS": _int("ACKNOWLEDGE_LINK_DAYS", 90),
+        "MAIL_TIMEOUT": _float("MAIL_TIMEOUT", 30),
+        "DELIVERY_POLL_SECONDS": _float("DELIVERY_POLL_SECONDS", 0.5),
+        "DELIVERY_BATCH_SIZE": _int("DELIVERY_BATCH_SIZE", 50),
+        "DELIVERY_LEASE_SECONDS": _int("DELIVERY_LEASE_SECONDS", 300),
+        "DELIVERY_RETRY_BASE_SECONDS": _int("DELIVERY_RETRY_BASE_SECONDS", 60),
+        "DELIVERY_RETRY_CAP_SECONDS": _int("DELIVERY_RETRY_CAP_SECONDS", 24 * 3600),
+        "DELIVERY_GIVE_UP_HOURS": _int("DELIVERY_GIVE_UP_HOURS", 72),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

@@ -28,7 +28,8 @@ ALLOWED: dict[Status, frozenset[Status]] = {
     Status.SENDING: frozenset({Status.SENT, Status.PENDING, Status.FAILED}),
     Status.FAILED: frozenset({Status.PENDING, Status.CANCELLED}),
     Status.SENT: frozenset({Status.ACKNOWLEDGED}),
-    Status.ACKNOWLEDGED: frozenset(),
+    # back to sent: an acknowledgement recorded in error, reopened by SQA (audited)
+    Status.ACKNOWLEDGED: frozenset({Status.SENT}),
     Status.CANCELLED: frozenset(),
 }
 

@@ -27,6 +27,7 @@ ALLOWED_MOVES = {
     (Status.FAILED, Status.PENDING),
     (Status.FAILED, Status.CANCELLED),
     (Status.SENT, Status.ACKNOWLEDGED),
+    (Status.ACKNOWLEDGED, Status.SENT),  # reopened: recorded in error
 }
 
 
