@@ -63,6 +63,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     apikit.init_app(app)
     apikit.register_blueprint(placements_api.blp)
+    from notify import acknowledgements
+    from notify.acknowledgements import api as acknowledgements_api
+
+    apikit.register_blueprint(acknowledgements_api.blp)
 
     assets.init_app(app)
     auth.init_app(app)
@@ -70,8 +74,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     status.init_app(app)
     pages.init_app(app)
     placements.init_app(app)
+    acknowledgements.init_app(app)
     directory.init_app(app)
     devmail.init_app(app)
+    from notify import chasing
+
+    chasing.init_app(app)
     cli.init_app(app)
     logging.getLogger("notify").setLevel(logging.INFO)
     return app

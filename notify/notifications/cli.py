@@ -1,21 +1,29 @@
-"""`flask notify`: the delivery worker, a one-off dispatch (cron, tests) and resending."""
+"""`flask notify`: the delivery worker, a one-off dispatch (cron, tests), resending, and
+chasing unacknowledged notices."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from notify.calendar import CalendarRangeError
+from notify.chasing.service import UK, ChaseSettings, chase
 from notify.extensions import db
 from notify.notifications import outbox
 from notify.notifications.channels.base import Channel
 from notify.notifications.channels.govuk_notify import channel_from_config
 from notify.notifications.delivery import DeliverySettings, Dispatched
-from notify.notifications.worker import DEFAULT_POLL_SECONDS, Worker, dispatch_all
+from notify.notifications.worker import (
+    DEFAULT_CHASE_HOUR,
+    DEFAULT_POLL_SECONDS,
+    Worker,
+    dispatch_all,
+)
 
 
-@click.group(help="Deliver notifications: the worker, a one-off dispatch, resending.")
+@click.group(help="Deliver notifications: the worker, a one-off dispatch, resending, chasing.")
 def notify() -> None:
     pass
 
@@ -57,7 +65,14 @@ def worker_command(poll: float | None, batch: int | None, lease: float | None) -
     poll_seconds = poll or float(
         current_app.config.get("DELIVERY_POLL_SECONDS", DEFAULT_POLL_SECONDS)
     )
-    worker = Worker(db.session(), make_channel(), _settings(batch, lease), poll_seconds)
+    worker = Worker(
+        db.session(),
+        make_channel(),
+        _settings(batch, lease),
+        poll_seconds,
+        chase_settings=ChaseSettings.from_config(current_app.config),
+        chase_hour=int(current_app.config.get("CHASE_HOUR", DEFAULT_CHASE_HOUR)),
+    )
     click.echo(f"Delivery worker {worker.worker_id} running; stop it with Ctrl-C or SIGTERM.")
     done = worker.run()
     click.echo(f"Delivery worker stopped. {_summary(done)}")
@@ -90,3 +105,33 @@ def resend_command(notification_id: int) -> None:
         raise click.ClickException(str(exc)) from exc
     session.commit()
     click.echo(f"Notification {notification_id} will be sent again, to {address}.")
+
+
+@notify.command("chase")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Chase as on this day (YYYY-MM-DD); default today, UK time.",
+)
+@with_appcontext
+def chase_command(day: datetime | None) -> None:
+    """Write the reminders and escalations due (the worker does this each working morning);
+    the worker sends them. Running it again the same day writes nothing more."""
+    today: date = day.date() if day is not None else datetime.now(UK).date()
+    session = db.session()
+    try:
+        done = chase(session, today, ChaseSettings.from_config(current_app.config))
+    except CalendarRangeError as exc:
+        session.rollback()
+        raise click.BadParameter(str(exc), param_hint="'--date'") from exc
+    session.commit()
+    click.echo(
+        f"Chased {_count(done.overdue, 'overdue notice')} on {today.isoformat()}: "
+        f"wrote {_count(done.reminders, 'reminder')} and {_count(done.escalations, 'escalation')}"
+        f" ({done.awaiting_address} waiting for an SQA manager's address)."
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -11,7 +11,7 @@ import random
 import secrets
 import socket
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -38,6 +38,14 @@ _ATTEMPTS = cast(Table, DeliveryAttempt.__table__)
 _RECORD_ATTEMPT = insert(_ATTEMPTS)
 _THIS_ONE = _NOTIFICATIONS.c.id == bindparam("notification_id")
 _ATTEMPTS_SO_FAR = select(_NOTIFICATIONS.c.attempts).where(_THIS_ONE)
+# The first of a notification's attempts since it was last (re)started: `attempts` counts those.
+_FIRST_ATTEMPT = (
+    select(_ATTEMPTS.c.attempted_at)
+    .where(_ATTEMPTS.c.notification_id == bindparam("notification_id"))
+    .order_by(_ATTEMPTS.c.id.desc())
+    .offset(bindparam("earlier"))
+    .limit(1)
+)
 _COUNT_ATTEMPT = (
     update(_NOTIFICATIONS).where(_THIS_ONE).values(attempts=_NOTIFICATIONS.c.attempts + 1)
 )
@@ -50,6 +58,7 @@ class DeliverySettings:
     acknowledge_within: int = 5  # working days
     retry_base: timedelta = timedelta(minutes=1)
     retry_cap: timedelta = timedelta(hours=24)
+    give_up_after: timedelta = timedelta(hours=72)  # of transient failures, then `failed`
     lease: timedelta = outbox.DEFAULT_LEASE
     batch_size: int = 50
 
@@ -57,12 +66,16 @@ class DeliverySettings:
     def from_config(cls, config: Mapping[str, Any]) -> "DeliverySettings":
         """The settings from the app's configuration, with these defaults where unset."""
         defaults = cls()
+        give_up = config.get("DELIVERY_GIVE_UP_HOURS")
         return cls(
             acknowledge_within=int(
                 config.get("ACKNOWLEDGE_WITHIN_WORKING_DAYS", defaults.acknowledge_within)
             ),
             retry_base=_seconds(config, "DELIVERY_RETRY_BASE_SECONDS", defaults.retry_base),
             retry_cap=_seconds(config, "DELIVERY_RETRY_CAP_SECONDS", defaults.retry_cap),
+            give_up_after=(
+                defaults.give_up_after if give_up is None else timedelta(hours=float(give_up))
+            ),
             lease=_seconds(config, "DELIVERY_LEASE_SECONDS", defaults.lease),
             batch_size=int(config.get("DELIVERY_BATCH_SIZE", defaults.batch_size)),
         )
@@ -135,29 +148,33 @@ def dispatch_once(
     calendars = working_day_calendars(session)
     session.commit()  # end the reads' transaction: on SQLite it holds the write lock
 
-    # The channel sends on a thread of its own so that the next message is rendered while
-    # this one is on the wire. Its outcome is committed before the next is handed over: at
-    # most one message is ever sent and not yet recorded.
+    # One message is on the wire while the last one's outcome is recorded: the channel
+    # starts it (envelope and data) on a thread of its own, but it is finished (delivered)
+    # only after that outcome is committed. So at most one message is ever delivered and
+    # not yet recorded, and a worker that dies mid-way leaves the next one undelivered.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="notify-send") as sender:
-        upcoming = _prepare(notices, claimed[0])
+        started: Future[Callable[[], Outcome]] | None = None
         for position, notification_id in enumerate(claimed):
-            if stop is not None and stop():
-                # Not attempted: hand them back now rather than leave them to the lease.
-                outbox.release(session, claimed[position:], clock())
-                session.commit()
-                result.released = len(claimed) - position
-                break
-            outcome_of = _start(sender, channel, upcoming)
-            if position + 1 < len(claimed):
+            if started is None:
+                if stop is not None and stop():
+                    # Not attempted: hand them back now rather than leave them to the lease.
+                    outbox.release(session, claimed[position:], clock())
+                    session.commit()
+                    result.released = len(claimed) - position
+                    break
+                started = sender.submit(_begin, channel, _prepare(notices, notification_id))
+            outcome, error = started.result()()
+            started = None
+            if position + 1 < len(claimed) and not (stop is not None and stop()):
                 upcoming = _prepare(notices, claimed[position + 1])
-            outcome, error = outcome_of()
+                started = sender.submit(_begin, channel, upcoming)
             acknowledge = None
             notice = notices.get(notification_id)
             if outcome == "sent" and isinstance(notice, Notice):
                 acknowledge = acknowledge_by(
                     notice, clock(), settings.acknowledge_within, calendars
                 )
-            _record(
+            outcome = _record(
                 session, notification_id, outcome, error, acknowledge, worker_id, settings, clock()
             )
             session.commit()
@@ -188,31 +205,40 @@ def _prepare(
         return "permanent", f"Could not render the notice: {type(exc).__name__}: {exc}"
 
 
-def _start(
-    sender: ThreadPoolExecutor, channel: Channel, prepared: OutgoingMessage | Outcome
-) -> Callable[[], Outcome]:
-    """Hand a rendered message to the sending thread; returns a call that waits for the
-    outcome (at once, for a message that could not be rendered)."""
-    if isinstance(prepared, OutgoingMessage):
-        return sender.submit(_send, channel, prepared).result
-    return lambda: prepared
-
-
-def _send(channel: Channel, message: OutgoingMessage) -> Outcome:
-    """Send one message: its outcome (sent, transient, permanent) and the error."""
+def _begin(channel: Channel, prepared: OutgoingMessage | Outcome) -> Callable[[], Outcome]:
+    """Start sending a rendered message; returns the call that finishes it and gives its
+    outcome (at once, for a message that could not be rendered or started)."""
+    if not isinstance(prepared, OutgoingMessage):
+        return lambda: prepared
+    message = prepared
     try:
-        channel.send(message)
-    except DeliveryError as exc:
-        return ("transient" if exc.transient else "permanent"), str(exc) or type(exc).__name__
+        finish = channel.start(message)
     except Exception as exc:
-        # A fault in a channel: retried with backoff rather than lost or sent in a loop.
-        logger.exception(
-            "Unexpected error sending notification %s",
-            message.notification_id,
-            extra={"notification_id": message.notification_id},
-        )
-        return "transient", f"Unexpected error: {type(exc).__name__}: {exc}"
-    return "sent", None
+        failed = _failure(message, exc)
+        return lambda: failed
+
+    def finished() -> Outcome:
+        try:
+            finish()
+        except Exception as exc:
+            return _failure(message, exc)
+        return "sent", None
+
+    return finished
+
+
+def _failure(message: OutgoingMessage, exc: Exception) -> Outcome:
+    """The outcome of a send that raised: transient, or permanent, and the error."""
+    if isinstance(exc, DeliveryError):
+        return ("transient" if exc.transient else "permanent"), str(exc) or type(exc).__name__
+    # A fault in a channel: retried with backoff rather than lost or sent in a loop.
+    logger.error(
+        "Unexpected error sending notification %s",
+        message.notification_id,
+        exc_info=exc,
+        extra={"notification_id": message.notification_id},
+    )
+    return "transient", f"Unexpected error: {type(exc).__name__}: {exc}"
 
 
 def _record(
@@ -224,8 +250,9 @@ def _record(
     worker_id: str,
     settings: DeliverySettings,
     now: datetime | None = None,
-) -> None:
-    """Record the attempt and move the notification on, in the caller's transaction."""
+) -> str:
+    """Record the attempt and move the notification on, in the caller's transaction; returns
+    the outcome (a transient failure that has gone on too long becomes permanent)."""
     now = now or utcnow()
     connection = session.connection()
     connection.execute(
@@ -238,6 +265,20 @@ def _record(
         },
     )
     extra = {"notification_id": notification_id, "worker_id": worker_id}
+    if outcome == "transient":
+        earlier = connection.execute(
+            _ATTEMPTS_SO_FAR, {"notification_id": notification_id}
+        ).scalar_one()
+        first = connection.execute(
+            _FIRST_ATTEMPT, {"notification_id": notification_id, "earlier": earlier}
+        ).scalar_one()
+        if now - first >= settings.give_up_after:
+            # Long enough for a relay to come back: a person must look at it now.
+            outcome = "permanent"
+            error = (
+                f"Not delivered in {_hours(now - first)} ({earlier + 1} attempts); "
+                f"the last error: {error}"
+            )
     if outcome == "sent":
         # Whoever holds it now: it has gone, and a worker that took it over will find it sent.
         moved = outbox.change_status(
@@ -253,13 +294,7 @@ def _record(
         )
         logger.info("Sent notification %s", notification_id, extra=extra)
     elif outcome == "transient":
-        attempts = (
-            1
-            + connection.execute(
-                _ATTEMPTS_SO_FAR, {"notification_id": notification_id}
-            ).scalar_one()
-        )
-        delay = retry_delay(attempts, settings.retry_base, settings.retry_cap)
+        delay = retry_delay(earlier + 1, settings.retry_base, settings.retry_cap)
         # Only while we still hold it: if our lease ran out, the new holder's outcome counts.
         moved = outbox.change_status(
             session,
@@ -293,6 +328,12 @@ def _record(
         )
     if not moved:
         connection.execute(_COUNT_ATTEMPT, {"notification_id": notification_id})
+    return outcome
+
+
+def _hours(elapsed: timedelta) -> str:
+    hours = elapsed.total_seconds() / 3600
+    return f"{hours:.0f} hours" if hours >= 2 else f"{elapsed.total_seconds() / 60:.0f} minutes"
 
 
 def retry_delay(

@@ -53,6 +53,18 @@ _LOCK = (
 # the SET clause takes the status and the changes from the parameters
 _MOVE = update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
 _MOVE_COUNTING = _MOVE.values(attempts=_TABLE.c.attempts + 1)
+# One row moved by one statement: it locks the row and moves it only from a status allowed to.
+_MOVE_ONE = {
+    (counting, held): statement.where(
+        _TABLE.c.status.in_(bindparam("allowed_from", expanding=True)),
+        *([_TABLE.c.claimed_by == bindparam("held_by")] if held else []),
+    )
+    for counting, statement in ((False, _MOVE), (True, _MOVE_COUNTING))
+    for held in (False, True)
+}
+_ALLOWED_FROM = {
+    to: [status.value for status, onward in ALLOWED.items() if to in onward] for to in Status
+}
 
 
 class NotificationNotFound(LookupError):
@@ -85,6 +97,22 @@ def change_status(
         raise TypeError("Count an attempt or set attempts, not both")
     session.flush()  # the caller's own changes first: the rows are written below by SQL
     connection = session.connection()
+    if len(ids) == 1 and _ALLOWED_FROM[to]:
+        # The common case (each message's outcome) in one statement; if it moved nothing,
+        # the locked read below finds out why and logs it.
+        moved = connection.execute(
+            _MOVE_ONE[count_attempt, held_by is not None],
+            {
+                "ids": ids,
+                "allowed_from": _ALLOWED_FROM[to],
+                "held_by": held_by,
+                "status": to.value,
+                **changes,
+            },
+        )
+        if moved.rowcount == 1:
+            _expire(session, ids)
+            return ids
     current = {
         row.id: (Status(row.status), row.claimed_by)
         for row in connection.execute(_LOCK, {"ids": ids})
@@ -113,12 +141,16 @@ def change_status(
     if moving:
         statement = _MOVE_COUNTING if count_attempt else _MOVE
         connection.execute(statement, {"ids": moving, "status": to.value, **changes})
-        # Written by SQL, not through the objects: any loaded in the session are stale.
-        for notification_id in moving:
-            loaded = session.identity_map.get(identity_key(Notification, notification_id))
-            if loaded is not None:
-                session.expire(loaded)
+        _expire(session, moving)
     return moving
+
+
+def _expire(session: Session, notification_ids: list[int]) -> None:
+    """Written by SQL, not through the objects: any loaded in the session are stale."""
+    for notification_id in notification_ids:
+        loaded = session.identity_map.get(identity_key(Notification, notification_id))
+        if loaded is not None:
+            session.expire(loaded)
 
 
 def lock(session: Session, notification_ids: list[int]) -> dict[int, Status]:

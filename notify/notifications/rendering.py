@@ -4,30 +4,40 @@ which its recipient acknowledges it.
 A recipient on a secure email domain (a directory setting) gets the notice in full
 (DOMAIN.md §4); anyone else only our reference and the link. `load_notices` reads what a
 batch of notifications needs in a few queries; `render` turns one into a message.
+
+Reminders and escalations (notify/chasing) are messages about another notification: a reminder
+goes to that notification's recipient and links to *its* acknowledgement page; an escalation
+goes to our SQA managers and links to the child's page in the service.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from models import Authority, Child, Contact, HealthBody, Notification, Placement, User
-from models.enums import Division, Event, RecipientKind, RecipientRole
+from models.enums import Division, Event, NotificationStatus, RecipientKind, RecipientRole
 from notify import codes
-from notify.notifications.calendars import division_of_nation
+from notify.calendar import CalendarRangeError
+from notify.notifications.calendars import division_of_nation, working_day_calendars
 from notify.notifications.channels.base import OutgoingMessage
 
-EVENT_TITLES = {
+EVENT_TITLES: dict[str, str] = {
     Event.PLACEMENT_START: "Placement start",
     Event.ADDRESS_CHANGE: "Change of address",
     Event.PLACEMENT_END: "Placement end",
     Event.SQA_ALERT: "Out-of-area placement",
+    Event.REMINDER: "Reminder",
+    Event.ESCALATION: "Not acknowledged",
 }
+CHASES = frozenset({Event.REMINDER, Event.ESCALATION})
+UK = ZoneInfo("Europe/London")  # the day a notice was sent, as its recipient saw it
 _SEX = {"M": "Male", "F": "Female", "U": "Not known or indeterminate"}
 _TOKEN_SALT = "acknowledge"
 
@@ -73,6 +83,11 @@ def acknowledge_url(notification_id: int) -> str:
     return f"{current_app.config['BASE_URL']}/acknowledge/{acknowledge_token(notification_id)}"
 
 
+def child_url(child_id: int) -> str:
+    """The child's page in the service (placements.child_page): sign-in needed."""
+    return f"{current_app.config['BASE_URL']}/children/{child_id}"
+
+
 # --- what a notice says ----------------------------------------------------------------------
 
 
@@ -80,6 +95,30 @@ def acknowledge_url(notification_id: int) -> str:
 class Section:
     heading: str
     rows: Rows
+
+
+@dataclass(frozen=True)
+class Chased:
+    """For a reminder or an escalation: the notification it chases."""
+
+    notification_id: int
+    event: Event
+    recipient_name: str
+    sent_on: date | None
+    acknowledge_by: date | None
+    # working days past acknowledge-by on the day the reminder or escalation was written,
+    # in the original recipient's division; None without bank holidays for those days
+    overdue_days: int | None
+    reminders_sent: int  # reminders written to date (an escalation lists them)
+    child_id: int
+
+    @property
+    def reference(self) -> str:
+        return f"PN-{self.notification_id}"
+
+    @property
+    def title(self) -> str:
+        return EVENT_TITLES[self.event]
 
 
 @dataclass(frozen=True)
@@ -97,6 +136,7 @@ class Notice:
     secure: bool
     division: Division  # whose bank holidays count for its acknowledgement
     sections: tuple[Section, ...] = field(default=())
+    chased: Chased | None = None  # reminders and escalations only
 
     @property
     def reference(self) -> str:
@@ -110,28 +150,39 @@ class Notice:
     def subject(self) -> str:
         """Event, the child's initials and case reference, and the placing authority: never
         the child's name, which mail systems show and log everywhere."""
-        return (
-            f"{self.title}: {self.initials} ({self.case_reference}) from {self.placing_authority}"
-        )
+        about = f"{self.initials} ({self.case_reference})"
+        if self.chased is None:
+            return f"{self.title}: {about} from {self.placing_authority}"
+        if self.event == Event.REMINDER:
+            # "Reminder: " and the subject of the notice it chases
+            return f"Reminder: {self.chased.title}: {about} from {self.placing_authority}"
+        return f"{self.title}: {self.chased.title.lower()} notice for {about}"
 
 
 def render(notice: Notice) -> OutgoingMessage:
     """The message for one notice, from templates/emails/ (in an app context)."""
-    link = acknowledge_url(notice.notification_id)
+    template, link = "notice", acknowledge_url(notice.notification_id)
+    if notice.chased is not None and notice.event == Event.REMINDER:
+        # acknowledging the reminder means acknowledging the notice it chases
+        template, link = "reminder", acknowledge_url(notice.chased.notification_id)
+    elif notice.chased is not None:
+        template, link = "escalation", child_url(notice.chased.child_id)
     context = {
         "notice": notice,
+        "chased": notice.chased,
         "link": link,
+        "long_date": _date,
         "acknowledge_within": current_app.config.get("ACKNOWLEDGE_WITHIN_WORKING_DAYS", 5),
     }
     env = current_app.jinja_env
-    text = env.get_template("emails/notice.txt").render(context)
+    text = env.get_template(f"emails/{template}.txt").render(context)
     return OutgoingMessage(
         notification_id=notice.notification_id,
         message_id=notice.message_id,
         to=notice.address,
         subject=notice.subject,
         text=text,
-        html=env.get_template("emails/notice.html").render(context),
+        html=env.get_template(f"emails/{template}.html").render(context),
         reference=notice.reference,
         personalisation={"link": link, "reference": notice.reference},
     )
@@ -160,13 +211,16 @@ def load_notices(
             selectinload(Notification.placement),
             selectinload(Notification.child).selectinload(Child.contacts),
             selectinload(Notification.child).selectinload(Child.placements),
+            selectinload(Notification.reminder_of),
         )
     ).all()
-    directory = _Directory(session, notifications)
+    originals = [n.reminder_of for n in notifications if n.reminder_of is not None]
+    directory = _Directory(session, [*notifications, *originals])
+    chases = _Chases(session, notifications, directory) if originals else None
     notices: dict[int, Notice | Exception] = {}
     for notification in notifications:
         try:
-            notices[notification.id] = _notice(notification, directory)
+            notices[notification.id] = _notice(notification, directory, chases)
         except SQLAlchemyError:
             raise  # the database, not this notice
         except Exception as exc:
@@ -254,12 +308,78 @@ class _Directory:
         return authority.name if authority else code
 
 
-def _notice(notification: Notification, directory: _Directory) -> Notice:
+def recipient_divisions(
+    session: Session, notifications: Iterable[Notification]
+) -> dict[int, Division]:
+    """Whose bank holidays count for each notification's recipient (its working-day clock)."""
+    batch = list(notifications)
+    directory = _Directory(session, batch)
+    return {n.id: directory.division(n) for n in batch}
+
+
+class _Chases:
+    """What the reminders and escalations of a batch say about the notifications they chase."""
+
+    def __init__(
+        self, session: Session, notifications: Iterable[Notification], directory: _Directory
+    ) -> None:
+        self.directory = directory
+        self.calendars = working_day_calendars(session)
+        escalated = [
+            n.reminder_of_id
+            for n in notifications
+            if n.event == Event.ESCALATION and n.reminder_of_id is not None
+        ]
+        self.reminders: dict[int, int] = {}
+        if escalated:
+            counted = session.execute(
+                select(Notification.reminder_of_id, func.count())
+                .where(
+                    Notification.reminder_of_id.in_(escalated),
+                    Notification.event == Event.REMINDER,
+                    Notification.status != NotificationStatus.CANCELLED,
+                )
+                .group_by(Notification.reminder_of_id)
+            )
+            self.reminders = {
+                original_id: count for original_id, count in counted if original_id is not None
+            }
+
+    def chased(self, notification: Notification) -> Chased:
+        original = notification.reminder_of
+        assert original is not None
+        overdue = None
+        if original.acknowledge_by is not None:
+            calendar = self.calendars[self.directory.division(original)]
+            try:
+                overdue = calendar.count(original.acknowledge_by, notification.send_by)
+            except CalendarRangeError:
+                overdue = None
+        return Chased(
+            notification_id=original.id,
+            event=Event(original.event),
+            recipient_name=original.recipient_name,
+            sent_on=original.sent_at.astimezone(UK).date() if original.sent_at else None,
+            acknowledge_by=original.acknowledge_by,
+            overdue_days=overdue,
+            reminders_sent=self.reminders.get(original.id, 0),
+            child_id=original.child_id,
+        )
+
+
+def _notice(
+    notification: Notification, directory: _Directory, chases: _Chases | None = None
+) -> Notice:
     if not notification.address:
         raise ValueError("The notification has no address")
     child = notification.child
     placing = directory.authority_name(child.responsible_authority_code)
     secure = directory.secure(notification)
+    chased = None
+    if notification.event in CHASES:
+        if chases is None or notification.reminder_of is None:
+            raise ValueError(f"The {notification.event} names no notification it chases")
+        chased = chases.chased(notification)
     return Notice(
         notification_id=notification.id,
         event=Event(notification.event),
@@ -272,6 +392,7 @@ def _notice(notification: Notification, directory: _Directory) -> Notice:
         secure=secure,
         division=directory.division(notification),
         sections=_sections(notification, child, placing, directory) if secure else (),
+        chased=chased,
     )
 
 
@@ -287,7 +408,9 @@ def _sections(
         Section("The child", _child_rows(child, directory)),
         Section("Placing authority", _authority_rows(child, placing, contacts, directory)),
     ]
-    if notification.event == Event.PLACEMENT_END:
+    # a reminder repeats the notice it chases
+    event = notification.reminder_of.event if notification.reminder_of else notification.event
+    if event == Event.PLACEMENT_END:
         sections.append(Section("The placement that ended", _ended_rows(placement)))
     else:
         sections.append(Section("The placement", _placement_rows(placement)))

@@ -5,23 +5,34 @@ DELIVERY_POLL_SECONDS (default 0.5 s) while idle. That works the same on SQLite,
 no LISTEN/NOTIFY, and on PostgreSQL; it costs well under a millisecond a poll, and puts a
 new notification on its way within about half a second of its commit (bench_dispatch
 measures it). While there is work it dispatches batch after batch without waiting.
+
+Given chase settings it also chases unacknowledged notices once a working day: at its first
+poll on or after CHASE_HOUR (UK time), then dispatches at once what that wrote. It remembers
+the day it chased; another worker, or this one restarted, chasing the same day writes nothing
+twice (see notify/chasing).
 """
 
 import logging
 import signal
 import threading
 from collections.abc import Callable
+from datetime import date, datetime
 from types import FrameType
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from models.base import utcnow
+from models.enums import Division
+from notify.chasing.service import UK, ChaseResult, ChaseSettings, chase
+from notify.notifications.calendars import working_day_calendars
 from notify.notifications.channels.base import Channel
 from notify.notifications.delivery import DeliverySettings, Dispatched, dispatch_once, worker_name
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_POLL_SECONDS = 0.5
+DEFAULT_CHASE_HOUR = 7  # UK time
 # After a database error, wait this long (doubling to the maximum) before trying again.
 _RECOVERY_WAIT = (1.0, 30.0)
 
@@ -37,6 +48,10 @@ class Worker:
         settings: DeliverySettings,
         poll_seconds: float = DEFAULT_POLL_SECONDS,
         worker_id: str | None = None,
+        *,
+        chase_settings: ChaseSettings | None = None,
+        chase_hour: int = DEFAULT_CHASE_HOUR,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.session = session
         self.channel = channel
@@ -45,6 +60,10 @@ class Worker:
         self.worker_id = worker_id or worker_name()
         self.stopping = threading.Event()
         self.totals = Dispatched()
+        self.chase_settings = chase_settings  # None: this worker does not chase
+        self.chase_hour = chase_hour
+        self.clock = clock
+        self.chased_on: date | None = None  # the last day this process looked at chasing
 
     def stop(self) -> None:
         self.stopping.set()
@@ -58,11 +77,13 @@ class Worker:
         wait = _RECOVERY_WAIT[0]
         while not self.stopping.is_set():
             try:
+                self.chase_if_due()
                 done = self._dispatch()
             except SQLAlchemyError:
                 # The database went away or a transaction failed: what was claimed stays
                 # claimed until its lease runs out, and nothing is lost. Try again shortly.
                 logger.exception("Delivery worker %s: database error", self.worker_id)
+                _close(self.channel)  # drops a message started and not finished
                 self._discard_session()
                 self.stopping.wait(wait)
                 wait = min(wait * 2, _RECOVERY_WAIT[1])
@@ -85,6 +106,39 @@ class Worker:
             extra=self._extra(),
         )
         return self.totals
+
+    def chase_if_due(self) -> ChaseResult | None:
+        """Chase once a working day, at the first poll from `chase_hour` UK time: what it
+        wrote, or None when it was not time (or not a working day)."""
+        if self.chase_settings is None:
+            return None
+        now = self.clock()
+        local = now.astimezone(UK)
+        today = local.date()
+        if self.chased_on == today or local.hour < self.chase_hour:
+            return None
+        calendar = working_day_calendars(self.session)[Division.ENGLAND_AND_WALES]
+        if not calendar.covers(today) or not calendar.is_working_day(today):
+            self.session.rollback()
+            self.chased_on = today
+            if not calendar.covers(today):
+                logger.warning("Not chasing: no bank holidays loaded for %s", today.isoformat())
+            return None
+        # Marked before chasing: a chase that fails for anything but the database (which
+        # the loop retries) is not retried every poll all day.
+        self.chased_on = today
+        try:
+            # the clock says which day it is; the rows' timestamps are the real time
+            done = chase(self.session, today, self.chase_settings)
+        except SQLAlchemyError:
+            self.chased_on = None  # the loop waits, then this tries again
+            raise
+        except Exception:
+            logger.exception("Delivery worker %s: chasing failed", self.worker_id)
+            self.session.rollback()
+            return None
+        self.session.commit()
+        return done
 
     def _dispatch(self) -> Dispatched:
         done = dispatch_once(

@@ -2,7 +2,7 @@
 
 import random
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -203,6 +203,46 @@ def test_a_permanent_failure_marks_it_failed_with_the_reason_until_resent_to_a_f
     ]
 
 
+def test_a_notification_failing_transiently_for_too_long_fails_and_a_resend_starts_afresh(
+    channel: EmailChannel, db_session: Session, smtp_sink: SmtpSink
+) -> None:
+    give_every_body_an_address(db_session)
+    notification = placed_child_notices(db_session, "HR1 1AA")[0]
+    smtp_sink.refuse[notification.address or ""] = "421 4.3.2 Mailbox busy"
+    settings = DeliverySettings(
+        retry_base=timedelta(hours=1), retry_cap=timedelta(hours=8), give_up_after=timedelta(days=1)
+    )
+    start = later()
+
+    def retry_until_it_stops(start: datetime) -> list[str]:
+        outcomes = []
+        now = start
+        for _ in range(20):
+            done = dispatch_once(db_session, channel, now, settings=settings)
+            outcomes.append("retrying" if done.retrying else "failed" if done.failed else "-")
+            db_session.refresh(notification)
+            if notification.status == Status.FAILED:
+                break
+            assert notification.next_attempt_at is not None
+            now = notification.next_attempt_at
+        return outcomes
+
+    outcomes = retry_until_it_stops(start)
+
+    assert outcomes[-1] == "failed" and set(outcomes[:-1]) == {"retrying"}
+    assert len(outcomes) >= 4  # 1 h, 2 h, 4 h, then 8 h at most between attempts
+    assert notification.last_error is not None
+    assert notification.last_error.startswith("Not delivered in 2")  # 24 hours or more
+    assert notification.last_error.endswith("the last error: SMTP 421 4.3.2 Mailbox busy")
+    assert f"({len(outcomes)} attempts)" in notification.last_error
+    # Resent by a person: the clock starts again from the next attempt, not the first ever.
+    later_start = start + timedelta(days=3)
+    outbox.resend(db_session, notification.id, later_start)
+    again = retry_until_it_stops(later_start)
+    assert again[-1] == "failed" and len(again) >= 4
+    del smtp_sink.refuse[notification.address or ""]
+
+
 def test_a_notification_waiting_for_an_address_goes_once_the_directory_has_one(
     channel: EmailChannel, db_session: Session, smtp_sink: SmtpSink
 ) -> None:
@@ -294,4 +334,8 @@ def test_settings_come_from_the_configuration_with_defaults() -> None:
         3,
     )
     assert settings.retry_cap == timedelta(hours=24)
+    assert settings.give_up_after == timedelta(hours=72)
+    assert DeliverySettings.from_config({"DELIVERY_GIVE_UP_HOURS": 6}).give_up_after == timedelta(
+        hours=6
+    )
     assert utcnow()  # the module's clock is timezone-aware UTC

@@ -68,6 +68,30 @@ def test_long_lines_and_words_beyond_ascii_arrive_intact_within_smtps_line_limit
     assert received.body("html") == message.html
 
 
+def test_a_message_started_and_never_finished_is_not_delivered(
+    app: Flask, smtp_sink: SmtpSink
+) -> None:
+    first, second = create_message(), create_message(notification_id=42, message_id="<n-42@pn>")
+    with app.app_context(), EmailChannel(mail_to(app, smtp_sink.port)) as channel:
+        channel.start(first)  # envelope and data sent; the worker dies before the last line
+        channel.close()
+        assert smtp_sink.messages() == []
+        channel.start(first)
+        channel.start(second)()  # a fresh start drops the unfinished one
+        channel.start(first)()
+
+    assert smtp_sink.message_ids() == ["<n-42@pn>", "<notification-41@placement-notify>"]
+
+
+def test_a_line_starting_with_a_dot_arrives_as_written(app: Flask, smtp_sink: SmtpSink) -> None:
+    text = "Placement start\n.\n..and a line that starts with dots\n"
+    with app.app_context(), EmailChannel(mail_to(app, smtp_sink.port)) as channel:
+        channel.send(create_message(text=text))
+
+    (received,) = smtp_sink.messages()
+    assert received.body("plain") == text
+
+
 def test_one_connection_carries_a_batch_and_a_dropped_one_is_opened_again(
     app: Flask, smtp_sink: SmtpSink, mail_guard: MailGuard
 ) -> None:

@@ -19,7 +19,11 @@ from tests.notifications.conftest import MailGuard, mail_to
 from tests.notifications.helpers import give_every_body_an_address, later, placed_child_notices
 from tests.notifications.sink import SmtpSink, free_port
 
-SETTINGS = DeliverySettings(retry_base=timedelta(minutes=1), retry_cap=timedelta(hours=24))
+SETTINGS = DeliverySettings(
+    retry_base=timedelta(minutes=1),
+    retry_cap=timedelta(hours=24),
+    give_up_after=timedelta(days=7),  # an outage of four days: long, but not given up on
+)
 
 
 def test_an_smtp_outage_delays_delivery_then_everything_arrives_once(

@@ -1,5 +1,6 @@
 """What every channel takes and how it reports failure."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -35,3 +36,8 @@ class PermanentError(DeliveryError):
 class Channel(Protocol):
     def send(self, message: OutgoingMessage) -> None:
         """Hand the message over, or raise TransientError / PermanentError."""
+
+    def start(self, message: OutgoingMessage) -> Callable[[], None]:
+        """Do what can be done before the message is handed over, and return the call that
+        hands it over. Nothing is delivered until that call: a message started and never
+        finished (its worker died) is not delivered. Either may raise as `send` does."""

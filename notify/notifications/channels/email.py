@@ -13,10 +13,12 @@ and the two parts are joined under a boundary that quoted-printable text cannot 
 """
 
 import binascii
+import re
 import secrets
 import smtplib
+import socket
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
 from types import TracebackType
@@ -25,6 +27,7 @@ from typing import Any
 from notify.notifications.channels.base import OutgoingMessage, PermanentError, TransientError
 
 DEFAULT_TIMEOUT = 30.0
+_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 
 class EmailChannel:
@@ -43,6 +46,7 @@ class EmailChannel:
         self._from = formataddr((name, address), charset="utf-8")
         self.timeout = float(config.get("MAIL_TIMEOUT") or DEFAULT_TIMEOUT)
         self._smtp: smtplib.SMTP | None = None
+        self._in_data = False  # a message started and not yet finished
 
     def __enter__(self) -> "EmailChannel":
         return self
@@ -57,19 +61,61 @@ class EmailChannel:
 
     def send(self, message: OutgoingMessage) -> None:
         """Hand the message to the relay, or raise TransientError / PermanentError."""
-        data = self.build(message)
-        envelope_from = self._envelope_from
+        self.start(message)()
+
+    def start(self, message: OutgoingMessage) -> Callable[[], None]:
+        """Send the envelope and the message's data but not the line that ends it; the call
+        returned sends that line, and the relay accepts the message (or refuses it) only
+        then. So a worker can start the next message while it records the last one's
+        outcome: if it dies in between, the relay drops the unfinished message."""
+        data = _dot_stuffed(self.build(message))
+        if self._in_data:
+            self.close()  # one started and never finished (its outcome could not be recorded)
         try:
-            smtp = self._connection()
             try:
-                smtp.sendmail(envelope_from, [message.to], data)
+                smtp = self._connection()
+                self._begin(smtp, message.to, data)
             except smtplib.SMTPServerDisconnected:
                 # A relay may drop a connection left idle: one fresh try before giving up.
                 self.close()
-                self._connection().sendmail(envelope_from, [message.to], data)
+                smtp = self._connection()
+                self._begin(smtp, message.to, data)
         except Exception as exc:
             self.close()
             raise classify(exc) from exc
+
+        def finish() -> None:
+            try:
+                smtp.send(b".\r\n")
+                code, reply = smtp.getreply()
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, reply)
+            except Exception as exc:
+                self.close()
+                raise classify(exc) from exc
+            finally:
+                self._in_data = False
+
+        return finish
+
+    def _begin(self, smtp: smtplib.SMTP, to: str, data: bytes) -> None:
+        """What `smtplib.SMTP.sendmail` does for one recipient, up to the end of the data."""
+        smtp.ehlo_or_helo_if_needed()
+        code, reply = smtp.mail(self._envelope_from)
+        if code != 250:
+            smtp.rset()
+            raise smtplib.SMTPSenderRefused(code, reply, self._envelope_from)
+        code, reply = smtp.rcpt(to)
+        if code not in (250, 251):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+        smtp.putcmd("data")
+        code, reply = smtp.getreply()
+        if code != 354:
+            smtp.rset()
+            raise smtplib.SMTPDataError(code, reply)
+        self._in_data = True
+        smtp.send(data)
 
     def build(self, message: OutgoingMessage) -> bytes:
         """The message as it goes on the wire, carrying the notification's stable Message-ID."""
@@ -109,6 +155,12 @@ class EmailChannel:
         smtp, self._smtp = self._smtp, None
         if smtp is None:
             return
+        if self._in_data:
+            # QUIT now would be taken as part of the message: drop the connection instead,
+            # and the relay discards the unfinished message.
+            self._in_data = False
+            smtp.close()
+            return
         try:
             smtp.quit()
         except (smtplib.SMTPException, OSError):
@@ -127,6 +179,10 @@ class EmailChannel:
             else:
                 smtp = smtplib.SMTP(self.server, self.port, timeout=self.timeout)
             try:
+                # The line ending a message's data goes on its own, after the data: with
+                # Nagle's algorithm it would wait for the relay's delayed ACK (~40 ms).
+                assert smtp.sock is not None  # connected by the constructor
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 if self.use_tls:
                     smtp.starttls(context=ssl.create_default_context())
                 if self.username and self.password:
@@ -136,6 +192,11 @@ class EmailChannel:
                 raise
             self._smtp = smtp
         return self._smtp
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """RFC 5321 4.5.2: a line of the data starting with a dot gets another."""
+    return _LEADING_DOT.sub(b"..", data)
 
 
 def _header(name: str, value: str) -> str:

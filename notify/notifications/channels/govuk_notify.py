@@ -3,7 +3,8 @@ filled from our rendered message."""
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,6 +52,10 @@ class GovukNotifyChannel:
         if base_url is not None:
             options["base_url"] = base_url
         self._client = NotificationsAPIClient(api_key, **options)
+
+    def start(self, message: OutgoingMessage) -> Callable[[], None]:
+        """One request does it all: nothing to do before it."""
+        return partial(self.send, message)
 
     def send(self, message: OutgoingMessage) -> None:
         """Hand the message to Notify, or raise TransientError / PermanentError."""

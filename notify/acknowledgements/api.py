@@ -1,0 +1,170 @@
+"""Notifications we sent, for the authorities we sent them to (API.md, "Notifications we
+sent"): list and read them, and acknowledge one.
+
+A key sees only the notifications addressed to its own authority; any other is "not found",
+so the API never reveals another authority's. Reminders are not listed: they chase a
+notification, which is the one to acknowledge.
+"""
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from models import Authority, Notification
+from models.enums import AckVia, RecipientKind
+from models.enums import NotificationStatus as Status
+from notify import audit
+from notify.acknowledgements.schemas import (
+    AcknowledgementInSchema,
+    Awaiting,
+    NotificationQuerySchema,
+    SentNotice,
+    SentNotificationSchema,
+)
+from notify.acknowledgements.service import CHASES, CannotAcknowledge, acknowledge_notification
+from notify.apikit import current_client, fail, require_scope
+from notify.extensions import db
+
+READ, ACK = "notifications:read", "notifications:ack"
+ROW_ID = re.compile(r"[0-9]{1,18}")
+STATUSES = {
+    Awaiting.AWAITING_ACKNOWLEDGEMENT: (Status.SENT,),
+    Awaiting.ACKNOWLEDGED: (Status.ACKNOWLEDGED,),
+    Awaiting.ALL: (Status.SENT, Status.ACKNOWLEDGED),
+}
+
+blp = Blueprint(
+    "notifications_api",
+    __name__,
+    url_prefix="/api/v1/notifications",
+    description="Notifications we sent to your authority: read them and acknowledge them.",
+)
+
+
+def _addressed_to_caller() -> Select[Any]:
+    """The notifications addressed to the caller's authority, whatever their status (the list
+    shows only those sent; one read by id that has not gone yet says so)."""
+    return (
+        select(Notification)
+        .where(
+            Notification.recipient_kind == RecipientKind.AUTHORITY,
+            Notification.recipient_code == current_client().authority_code,
+            Notification.event.not_in(list(CHASES)),
+        )
+        .options(selectinload(Notification.child))
+    )
+
+
+@blp.route("")
+class Notifications(MethodView):
+    @require_scope(READ)
+    @blp.arguments(NotificationQuerySchema, location="query")
+    @blp.response(200, SentNotificationSchema(many=True))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[SentNotice]:
+        """List the notifications we sent you, oldest first
+
+        `status=awaiting_acknowledgement` gives those still to acknowledge.
+        """
+        statement = _addressed_to_caller().where(
+            Notification.status.in_(STATUSES[Awaiting(query["status"])])
+        )
+        if query["since"] is not None:
+            statement = statement.where(Notification.sent_at >= query["since"])
+        pagination_parameters.item_count = db.session.scalar(
+            select(func.count()).select_from(statement.subquery())
+        )
+        offset = pagination_parameters.first_item
+        # flask-smorest bounds the page size, not the page number: past the end is empty.
+        notifications = (
+            list(
+                db.session.scalars(
+                    statement.order_by(Notification.sent_at, Notification.id)
+                    .offset(offset)
+                    .limit(pagination_parameters.page_size)
+                )
+            )
+            if offset < pagination_parameters.item_count
+            else []
+        )
+        audit.record(
+            "api_notification_list",
+            "notification",
+            None,
+            status=query["status"],
+            notification_ids=[n.id for n in notifications],
+        )
+        db.session.commit()
+        return _notices(notifications)
+
+
+@blp.route("/<notification_id>")
+class OneNotification(MethodView):
+    @require_scope(READ)
+    @blp.response(200, SentNotificationSchema)
+    def get(self, notification_id: str) -> SentNotice:
+        """Read one notification we sent you"""
+        notification = _callers(notification_id)
+        audit.record("api_notification_view", "notification", notification.id)
+        db.session.commit()
+        return _notices([notification])[0]
+
+
+@blp.route("/<notification_id>/acknowledgement")
+class Acknowledgement(MethodView):
+    @require_scope(ACK)
+    @blp.arguments(AcknowledgementInSchema)
+    @blp.response(200, SentNotificationSchema)
+    @blp.alt_response(409, description="The notification has not been sent yet")
+    def post(self, body: dict[str, Any], notification_id: str) -> SentNotice:
+        """Acknowledge a notification we sent you
+
+        Acknowledging one already acknowledged changes nothing and answers as the first did.
+        """
+        notification = _callers(notification_id)
+        try:
+            notification = acknowledge_notification(
+                db.session(),
+                notification.id,
+                via=AckVia.API,
+                name=body["name"],
+                email=body["email"],
+                note=body["note"],
+            )
+        except CannotAcknowledge as exc:
+            db.session.rollback()
+            fail(409, str(exc), code="not_sent")
+        db.session.commit()
+        return _notices([notification])[0]
+
+
+def _callers(notification_id: str) -> Notification:
+    notification = (
+        db.session.scalar(_addressed_to_caller().where(Notification.id == int(notification_id)))
+        if ROW_ID.fullmatch(notification_id)
+        else None
+    )
+    if notification is None:
+        fail(404, "There is no notification with that id.")
+    return notification
+
+
+def _notices(notifications: Iterable[Notification]) -> list[SentNotice]:
+    notifications = list(notifications)
+    codes = {n.child.responsible_authority_code for n in notifications}
+    names: dict[str, str] = {
+        code: name
+        for code, name in db.session.execute(
+            select(Authority.code, Authority.name).where(Authority.code.in_(codes))
+        )
+    }
+    notices = []
+    for n in notifications:
+        code = n.child.responsible_authority_code
+        notices.append(SentNotice(n, names.get(code, code)))
+    return notices

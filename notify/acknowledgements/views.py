@@ -1,0 +1,310 @@
+"""Acknowledgement pages: the recipient's, opened from the link in the email (no sign-in: the
+signed, expiring token is the credential), and SQA's, to record an acknowledgement that came
+by phone, email or letter, or to reopen one recorded in error.
+
+Opening the link changes nothing (mail scanners follow links); only its form's POST does.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from models import Authority, Notification
+from models.base import utcnow
+from models.enums import AckVia, Role
+from models.enums import NotificationStatus as Status
+from notify.acknowledgements.forms import AcknowledgeForm, RecordForm, ReopenForm
+from notify.acknowledgements.service import (
+    CHASES,
+    UK,
+    CannotAcknowledge,
+    CannotReopen,
+    NotificationNotFound,
+    acknowledge_notification,
+    acknowledged_on,
+    original_of,
+    reopen_acknowledgement,
+)
+from notify.auth import roles_required
+from notify.extensions import db, limiter
+from notify.notifications.rendering import (
+    EVENT_TITLES,
+    InvalidAcknowledgeToken,
+    read_acknowledge_token,
+)
+
+bp = Blueprint("acknowledgements", __name__)
+
+# Who records and reopens acknowledgements by hand (admins hold every role).
+RECORD_ROLES = (Role.SQA_OFFICER, Role.MANAGER)
+LINK_ENDPOINT = "acknowledgements.link"
+VIA_WORDS = {
+    AckVia.LINK: "by the emailed link",
+    AckVia.API: "through the API",
+    AckVia.MANUAL: "recorded by hand",
+}
+
+
+@bp.app_template_filter("uk_datetime")
+def uk_datetime(value: datetime | None) -> str:
+    """The time in the UK, as GOV.UK writes it: 5 March 2026 at 2:05pm."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    clock = f"{local:%I:%M}".lstrip("0") + ("am" if local.hour < 12 else "pm")
+    return f"{local.day} {local:%B %Y} at {clock}"
+
+
+@bp.app_template_filter("acknowledged_via")
+def acknowledged_via(value: str | None) -> str:
+    return VIA_WORDS.get(AckVia(value), value) if value in set(AckVia) else (value or "")
+
+
+@bp.app_template_global()
+def may_record_acknowledgements() -> bool:
+    """Whether the person signed in may record or reopen acknowledgements by hand."""
+    return current_user.is_authenticated and (
+        current_user.role in RECORD_ROLES or current_user.role == Role.ADMIN
+    )
+
+
+# --- By link ----------------------------------------------------------------------------------
+
+
+@bp.route("/acknowledge/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def link(token: str) -> Any:
+    found = _by_token(token)
+    if isinstance(found, Response):
+        return found
+    named, notification = found
+    form = AcknowledgeForm()
+    if notification.status == Status.SENT and form.validate_on_submit():
+        try:
+            notification = acknowledge_notification(
+                db.session(),
+                named,  # a reminder's id is recorded as the way it came
+                via=AckVia.LINK,
+                name=form.name.data or "",
+                email=form.email.data or None,
+                note=form.note.data or None,
+            )
+        except CannotAcknowledge:
+            db.session.rollback()  # it changed since it was read: show what it is now
+            db.session.refresh(notification)
+        else:
+            db.session.commit()
+            return _private(_link_page("confirmed.html", notification))
+    return _link_state(notification, form)
+
+
+def _by_token(token: str) -> tuple[int, Notification] | Response:
+    """The id a link names and the notification to acknowledge (for a reminder's link, the
+    one it chases), or the page saying why the link cannot be used."""
+    max_age = timedelta(days=int(current_app.config["ACKNOWLEDGE_LINK_DAYS"]))
+    try:
+        notification_id = read_acknowledge_token(token, max_age)
+    except InvalidAcknowledgeToken as exc:
+        if exc.expired:
+            return _problem("expired", 410)
+        return _problem("invalid", 404)
+    try:
+        return notification_id, original_of(db.session(), notification_id)
+    except NotificationNotFound:
+        return _problem("invalid", 404)
+
+
+def _problem(problem: str, status: int) -> Response:
+    return _private(
+        render_template(
+            "views/acknowledgements/link_problem.html",
+            problem=problem,
+            link_days=current_app.config["ACKNOWLEDGE_LINK_DAYS"],
+        ),
+        status,
+    )
+
+
+def _link_state(notification: Notification, form: AcknowledgeForm, status: int = 200) -> Response:
+    if notification.status == Status.ACKNOWLEDGED:
+        return _private(_link_page("already.html", notification))
+    if notification.status == Status.CANCELLED:
+        return _private(_link_page("link_problem.html", notification, problem="withdrawn"), 410)
+    if notification.status != Status.SENT:
+        # sent by mail but not yet recorded as sent (a moment's race), or in a state no
+        # link should be out for: nothing can be confirmed now
+        return _private(_link_page("link_problem.html", notification, problem="not_sent"), 409)
+    return _private(_link_page("link.html", notification, form=form), status)
+
+
+def _link_page(template: str, notification: Notification, **context: Any) -> str:
+    """Enough to recognise the notice and nothing more: no name, birth date or address."""
+    child = notification.child
+    placing = db.session.get(Authority, child.responsible_authority_code)
+    return render_template(
+        f"views/acknowledgements/{template}",
+        notification=notification,
+        title=_title(notification),
+        initials=child.initials,
+        case_reference=child.case_reference,
+        placing_authority=placing.name if placing else child.responsible_authority_code,
+        **context,
+    )
+
+
+def _private(body: str | Response, status: int = 200) -> Response:
+    response = make_response(body, status)
+    # The token in the address is the credential: keep the page out of caches and indexes,
+    # and the address out of Referer headers to other sites (same-origin keeps it for the
+    # form's own POST, which CSRF checks over HTTPS).
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(exc: CSRFError) -> Any:
+    """A form kept open past its session (or posted without one): ask again, keeping the
+    answers, rather than an error page."""
+    if request.endpoint == LINK_ENDPOINT:
+        found = _by_token((request.view_args or {}).get("token", ""))
+        if isinstance(found, Response):
+            return found
+        _, notification = found
+        form = AcknowledgeForm()  # the answers as posted, shown again
+        form.name.errors = [
+            "Your session had expired: check your answers and select Confirm receipt again"
+        ]
+        return _link_state(notification, form, 400)
+    return render_template(
+        "errors/error.html",
+        status=400,
+        description="This form had been open too long. Go back, reload the page and try again.",
+    ), 400
+
+
+# --- Recorded by hand ------------------------------------------------------------------------
+
+
+@bp.route("/notifications/<int:notification_id>/acknowledgement", methods=["GET", "POST"])
+@roles_required(*RECORD_ROLES)
+def record(notification_id: int) -> Any:
+    notification = _notification_or_404(notification_id)
+    form = RecordForm()
+    status = 200
+    if notification.status == Status.SENT and form.validate_on_submit():
+        try:
+            at = acknowledged_on(form.on.required_data, notification.sent_at, utcnow())
+        except ValueError as exc:
+            form.on.errors = [*form.on.errors, str(exc)]
+        else:
+            try:
+                acknowledge_notification(
+                    db.session(),
+                    notification.id,
+                    via=AckVia.MANUAL,
+                    name=form.name.data or "",
+                    email=form.email.data or None,
+                    note=form.stored_note(),
+                    user=current_user,
+                    at=at,
+                )
+            except CannotAcknowledge:
+                db.session.rollback()
+                db.session.refresh(notification)
+            else:
+                db.session.commit()
+                flash(f"Acknowledgement of notice PN-{notification.id} recorded", "success")
+                return redirect(_safe_next(request.args.get("next"), notification))
+    if request.method == "POST" and notification.status != Status.SENT:
+        status = 409
+    return render_template(
+        "views/acknowledgements/record.html",
+        form=form,
+        notification=notification,
+        back=_safe_next(request.args.get("next"), notification),
+        **_summary(notification),
+    ), status
+
+
+@bp.route("/notifications/<int:notification_id>/reopen", methods=["GET", "POST"])
+@roles_required(*RECORD_ROLES)
+def reopen(notification_id: int) -> Any:
+    notification = _notification_or_404(notification_id)
+    form = ReopenForm()
+    status = 200
+    if notification.status == Status.ACKNOWLEDGED and form.validate_on_submit():
+        try:
+            reopen_acknowledgement(
+                db.session(), notification.id, user=current_user, reason=form.reason.data or ""
+            )
+        except CannotReopen:
+            db.session.rollback()
+            db.session.refresh(notification)
+        else:
+            db.session.commit()
+            flash(f"Notice PN-{notification.id} is waiting for acknowledgement again", "success")
+            return redirect(_safe_next(request.args.get("next"), notification))
+    if request.method == "POST" and notification.status != Status.ACKNOWLEDGED:
+        status = 409
+    return render_template(
+        "views/acknowledgements/reopen.html",
+        form=form,
+        notification=notification,
+        back=_safe_next(request.args.get("next"), notification),
+        **_summary(notification),
+    ), status
+
+
+def _notification_or_404(notification_id: int) -> Notification:
+    try:
+        return original_of(db.session(), notification_id)
+    except NotificationNotFound:
+        abort(404)
+
+
+def _summary(notification: Notification) -> dict[str, Any]:
+    child = notification.child
+    return {
+        "title": _title(notification),
+        "child": child,
+        "chases": CHASES,
+    }
+
+
+def _title(notification: Notification) -> str:
+    return EVENT_TITLES.get(notification.event, notification.event.replace("_", " ").capitalize())
+
+
+def _safe_next(target: str | None, notification: Notification) -> str:
+    """`next` if it is a path on this site (so the form cannot bounce anyone elsewhere), else
+    the child's page at the notice's placement."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for(
+        "placements.child_page",
+        child_id=notification.child_id,
+        _anchor=f"placement-{notification.placement_id}",
+    )
