@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from notify import create_app
 from notify.config import ROOT, for_testing
 from notify.extensions import db
-from tests.support.postgres import find_pg_bin, temporary_cluster
+from tests.support.postgres import Cluster, find_pg_bin
 
 SEEDS = ROOT / "seeds"
 
@@ -43,13 +43,22 @@ def app(database_path: Path) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgres_cluster() -> Iterator[Cluster]:
     if find_pg_bin() is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL must be installed in CI (.ci/run installs it)")
         pytest.skip("PostgreSQL is not installed here (no pg_ctl); CI installs it")
-    with temporary_cluster() as url:
-        yield url
+    cluster = Cluster()
+    try:
+        cluster.create()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster: Cluster) -> str:
+    return postgres_cluster.url
 
 
 @pytest.fixture(scope="session")

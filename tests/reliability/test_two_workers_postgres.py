@@ -4,19 +4,16 @@
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import cast
 
 import pytest
 from flask import Flask
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import func, select
 
-from models import Child, DeliveryAttempt, Notification, Placement
-from models.base import utcnow
+from models import Notification
 from models.enums import NotificationStatus as Status
 from notify.extensions import db
-from tests.builders import create_child, create_placement
 from tests.notifications.sink import SmtpSink
-from tests.reliability.workers import start_worker, stop, wait_until
+from tests.reliability.workers import committed_notifications, start_worker, stop, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -25,49 +22,8 @@ COUNT = 1000
 
 @pytest.fixture
 def thousand_notifications(pg_app: Flask) -> Iterator[list[int]]:
-    """A thousand pending notifications of one placement, committed; removed afterwards (the
-    database is shared with the other PostgreSQL tests)."""
-    with pg_app.app_context():
-        session = db.session()
-        child = create_child(session)
-        placement = create_placement(session, child, "HR1 1AA")
-        session.commit()
-        child_id, placement_id = child.id, placement.id
-        template = {
-            "child_id": child_id,
-            "placement_id": placement_id,
-            "event": "placement_start",
-            "recipient_kind": "authority",
-            "recipient_role": "area_authority",
-            "recipient_code": "E06000019",
-            "recipient_name": "Herefordshire",
-            "channel": "email",
-            "status": Status.PENDING,
-            "send_by": placement.start_date,
-            "next_attempt_at": utcnow(),
-        }
-        table = cast(Table, Notification.__table__)
-        ids = list(
-            session.scalars(
-                insert(table).returning(table.c.id),
-                [{**template, "address": f"box{n}@herefordshire.example"} for n in range(COUNT)],
-            )
-        )
-        session.commit()
-        db.session.remove()
-    try:
+    with committed_notifications(pg_app, COUNT) as ids:
         yield ids
-    finally:
-        with pg_app.app_context():
-            mine = select(Notification.id).where(Notification.child_id == child_id)
-            db.session.execute(
-                delete(DeliveryAttempt).where(DeliveryAttempt.notification_id.in_(mine))
-            )
-            db.session.execute(delete(Notification).where(Notification.child_id == child_id))
-            db.session.execute(delete(Placement).where(Placement.child_id == child_id))
-            db.session.execute(delete(Child).where(Child.id == child_id))
-            db.session.commit()
-            db.session.remove()
 
 
 def _sent(app: Flask, ids: list[int]) -> int:

@@ -5,11 +5,68 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import cast
 
+from flask import Flask
+from sqlalchemy import Table, delete, insert, select
+
+from models import Child, DeliveryAttempt, Notification, Placement
+from models.base import utcnow
+from models.enums import NotificationStatus as Status
 from notify.config import ROOT
+from notify.extensions import db
+from tests.builders import create_child, create_placement
 
 FLASK_APP = "wsgi"
+
+
+@contextmanager
+def committed_notifications(app: Flask, count: int) -> Iterator[list[int]]:
+    """`count` pending notifications of one placement, committed; removed afterwards (the
+    database is shared with other tests)."""
+    with app.app_context():
+        session = db.session()
+        child = create_child(session)
+        placement = create_placement(session, child, "HR1 1AA")
+        session.commit()
+        child_id, placement_id = child.id, placement.id
+        template = {
+            "child_id": child_id,
+            "placement_id": placement_id,
+            "event": "placement_start",
+            "recipient_kind": "authority",
+            "recipient_role": "area_authority",
+            "recipient_code": "E06000019",
+            "recipient_name": "Herefordshire",
+            "channel": "email",
+            "status": Status.PENDING,
+            "send_by": placement.start_date,
+            "next_attempt_at": utcnow(),
+        }
+        table = cast(Table, Notification.__table__)
+        ids = list(
+            session.scalars(
+                insert(table).returning(table.c.id),
+                [{**template, "address": f"box{n}@herefordshire.example"} for n in range(count)],
+            )
+        )
+        session.commit()
+        db.session.remove()
+    try:
+        yield ids
+    finally:
+        with app.app_context():
+            mine = select(Notification.id).where(Notification.child_id == child_id)
+            db.session.execute(
+                delete(DeliveryAttempt).where(DeliveryAttempt.notification_id.in_(mine))
+            )
+            db.session.execute(delete(Notification).where(Notification.child_id == child_id))
+            db.session.execute(delete(Placement).where(Placement.child_id == child_id))
+            db.session.execute(delete(Child).where(Child.id == child_id))
+            db.session.commit()
+            db.session.remove()
 
 
 def start_worker(database_url: str, mail_port: int, *options: str) -> subprocess.Popen[str]:

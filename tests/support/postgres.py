@@ -29,78 +29,62 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class Cluster:
+    """A private PostgreSQL cluster on loopback with one empty database, which a test may stop
+    and start again (a database restart)."""
+
+    def __init__(self) -> None:
+        bin_dir = find_pg_bin()
+        if bin_dir is None:
+            raise RuntimeError("PostgreSQL is not installed (no pg_ctl)")
+        self.bin_dir = bin_dir
+        self.base = Path(tempfile.mkdtemp(prefix="pn-pg-"))
+        self.data, self.port = self.base / "data", _free_port()
+        self.run_as: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            shutil.chown(self.base, "postgres")
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/notify_test"
+
+    def create(self) -> None:
+        self._run(
+            "initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
+            "--locale=C", "--no-sync",
+        )  # fmt: skip
+        self.start()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                  "notify_test")  # fmt: skip
+
+    def start(self) -> None:
+        self._run(
+            "pg_ctl", "start", "-D", str(self.data), "-w", "-l", str(self.base / "log"), "-o",
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100",
+        )  # fmt: skip
+
+    def stop(self, mode: str = "immediate") -> None:
+        """Stop the server; `immediate` is a crash as far as its clients can tell."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "stop", check=False)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def _run(self, tool: str, *args: str, check: bool = True) -> None:
+        subprocess.run(
+            [*self.run_as, str(self.bin_dir / tool), *args],
+            check=check,
+            capture_output=True,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+
+
 @contextmanager
 def temporary_cluster() -> Iterator[str]:
     """Start a private cluster on loopback; yield a SQLAlchemy URL to an empty database."""
-    bin_dir = find_pg_bin()
-    if bin_dir is None:
-        raise RuntimeError("PostgreSQL is not installed (no pg_ctl)")
-    base = Path(tempfile.mkdtemp(prefix="pn-pg-"))
-    data, port = base / "data", _free_port()
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(base, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    env = {**os.environ, "LC_ALL": "C"}
-    subprocess.run(
-        [
-            *run_as,
-            str(bin_dir / "initdb"),
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
-    subprocess.run(
-        [
-            *run_as,
-            str(bin_dir / "pg_ctl"),
-            "start",
-            "-D",
-            str(data),
-            "-w",
-            "-l",
-            str(base / "log"),
-            "-o",
-            f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100",
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
+    cluster = Cluster()
     try:
-        subprocess.run(
-            [
-                *run_as,
-                str(bin_dir / "createdb"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                "postgres",
-                "notify_test",
-            ],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/notify_test"
+        cluster.create()
+        yield cluster.url
     finally:
-        subprocess.run(
-            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            env=env,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+        cluster.remove()
