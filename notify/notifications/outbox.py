@@ -242,11 +242,14 @@ def directory_address(session: Session, kind: str, code: str | None) -> str | No
 
 def address_added(session: Session, kind: str, code: str, now: datetime | None = None) -> list[int]:
     """The directory has an address for this recipient now: its notifications waiting for one
-    become pending, due at once. Call it whenever the directory records an address."""
+    become pending, due at once, and those pending (not yet sent) go to the new address
+    rather than a stale one. Call it whenever the directory records an address. Returns the
+    ids of those that were waiting."""
     address = directory_address(session, kind, code)
     if not address:
         return []
     waiting = select(Notification.id).where(Notification.status == Status.NEEDS_ADDRESS)
+    _readdress_pending(session, kind, code, address)
     if kind == RecipientKind.CONTACT:
         team = session.get(Contact, int(code))
         assert team is not None  # directory_address found it
@@ -287,6 +290,29 @@ def address_added(session: Session, kind: str, code: str, now: datetime | None =
             extra={"recipient_kind": kind, "recipient_code": code},
         )
     return moved
+
+
+def _readdress_pending(session: Session, kind: str, code: str, address: str) -> None:
+    kinds = (
+        [RecipientKind.CONTACT, RecipientKind.INTERNAL] if kind == RecipientKind.CONTACT else [kind]
+    )
+    readdressed = session.execute(
+        update(Notification)
+        .where(
+            Notification.status == Status.PENDING,
+            Notification.recipient_kind.in_(kinds),
+            Notification.recipient_code == code,
+            or_(Notification.address.is_(None), Notification.address != address),
+        )
+        .values(address=address)
+        .execution_options(synchronize_session="fetch")
+    )
+    if readdressed.rowcount:
+        logger.info(
+            "%d pending notifications will go to the recipient's new address",
+            readdressed.rowcount,
+            extra={"recipient_kind": kind, "recipient_code": code},
+        )
 
 
 def cancel_for_placement(session: Session, placement_id: int) -> list[int]:

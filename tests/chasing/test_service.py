@@ -343,7 +343,7 @@ def test_a_reminder_now_is_refused_for_a_notice_not_awaiting_acknowledgement(
     assert count == 0
 
 
-def test_finding_overdue_notices_reads_the_status_and_acknowledge_by_index(
+def test_finding_overdue_notices_reads_an_index_on_status_and_acknowledge_by(
     db_session: Session,
 ) -> None:
     query = overdue_notifications(date(2027, 1, 6), SETTINGS)
@@ -351,5 +351,6 @@ def test_finding_overdue_notices_reads_the_status_and_acknowledge_by_index(
 
     plan = " ".join(str(row[-1]) for row in db_session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
 
-    assert "ix_notifications_status_acknowledge_by" in plan
-    assert "acknowledge_by<" in plan.replace(" ", "")
+    # (status, acknowledge_by), or the dashboard's (status, event, acknowledge_by)
+    assert "USING INDEX ix_notifications_status_" in plan, plan
+    assert "acknowledge_by<" in plan.replace(" ", ""), plan

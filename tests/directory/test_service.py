@@ -129,7 +129,7 @@ def test_every_problem_with_an_entry_is_reported_at_once(db_session: Session) ->
     assert set(raised.value.fields) == {"secure_email", "api_endpoint"}
 
 
-def test_changing_an_address_moves_only_notifications_still_waiting(db_session: Session) -> None:
+def test_changing_an_address_sends_notices_not_yet_sent_to_the_new_one(db_session: Session) -> None:
     child = create_child(db_session)
     create_placement(db_session, child, "B1 1BB")
     db_session.flush()
@@ -156,7 +156,7 @@ def test_changing_an_address_moves_only_notifications_still_waiting(db_session: 
     ).one()
     assert (notice.status, notice.address) == (
         NotificationStatus.PENDING,
-        "first@birmingham.example",
+        "second@birmingham.example",  # not the stale first address
     )
 
 

@@ -8,12 +8,16 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models import Contact, Notification
+from models import Authority, Contact, Notification
 from models.base import utcnow
 from models.enums import NotificationStatus as Status
 from notify.notifications import outbox
 from tests.builders import HOME, TODAY, create_placement
-from tests.notifications.helpers import give_every_body_an_address, placed_child_notices
+from tests.notifications.helpers import (
+    HEREFORDSHIRE,
+    give_every_body_an_address,
+    placed_child_notices,
+)
 
 ALLOWED_MOVES = {
     (Status.PENDING, Status.SENDING),
@@ -194,6 +198,33 @@ def test_a_recipient_given_an_address_has_its_waiting_notifications_made_pending
     db_session.refresh(herefordshire)
     assert herefordshire.status == Status.PENDING
     assert herefordshire.address == "notifications@e06000019.example"
+
+
+def test_a_new_address_is_used_by_notifications_not_yet_sent_and_not_by_those_sent(
+    db_session: Session,
+) -> None:
+    give_every_body_an_address(db_session)
+    first, second = (
+        next(
+            n
+            for n in placed_child_notices(db_session, "HR1 1AA")
+            if n.recipient_code == HEREFORDSHIRE
+        )
+        for _ in range(2)
+    )
+    _set_status(db_session, first, Status.SENT)
+    authority = db_session.get(Authority, HEREFORDSHIRE)
+    assert authority is not None
+    authority.notification_email = "new.inbox@herefordshire.example"
+
+    assert outbox.address_added(db_session, "authority", HEREFORDSHIRE) == []  # none was waiting
+
+    db_session.refresh(first)
+    db_session.refresh(second)
+    assert (first.address, second.address) == (
+        "notifications@e06000019.example",
+        "new.inbox@herefordshire.example",
+    )
 
 
 def test_our_own_team_added_to_the_directory_receives_the_alerts_waiting_for_it(
