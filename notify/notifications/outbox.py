@@ -296,21 +296,24 @@ def _readdress_pending(session: Session, kind: str, code: str, address: str) -> 
     kinds = (
         [RecipientKind.CONTACT, RecipientKind.INTERNAL] if kind == RecipientKind.CONTACT else [kind]
     )
-    readdressed = session.execute(
-        update(Notification)
-        .where(
-            Notification.status == Status.PENDING,
-            Notification.recipient_kind.in_(kinds),
-            Notification.recipient_code == code,
-            or_(Notification.address.is_(None), Notification.address != address),
+    readdressed = list(
+        session.connection().scalars(
+            update(_TABLE)
+            .where(
+                _TABLE.c.status == Status.PENDING,
+                _TABLE.c.recipient_kind.in_(kinds),
+                _TABLE.c.recipient_code == code,
+                or_(_TABLE.c.address.is_(None), _TABLE.c.address != address),
+            )
+            .values(address=address)
+            .returning(_TABLE.c.id)
         )
-        .values(address=address)
-        .execution_options(synchronize_session="fetch")
     )
-    if readdressed.rowcount:
+    _expire(session, readdressed)
+    if readdressed:
         logger.info(
             "%d pending notifications will go to the recipient's new address",
-            readdressed.rowcount,
+            len(readdressed),
             extra={"recipient_kind": kind, "recipient_code": code},
         )
 
