@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.children import Approval, Child, Contact, Placement, Withholding
+from models.inbound import InboundNotice
 from models.notifications import DeliveryAttempt, Notification
 from models.reference import (
     AdjoiningAuthority,
@@ -29,6 +30,7 @@ __all__ = [
     "District",
     "DistrictHealthBody",
     "HealthBody",
+    "InboundNotice",
     "Notification",
     "Placement",
     "Postcode",

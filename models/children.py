@@ -33,7 +33,8 @@ class Child(Base):
     disability: Mapped[bool] = mapped_column(default=False)
     child_protection_plan: Mapped[bool] = mapped_column(default=False)
     ehc_plan_maintained_by: Mapped[str | None] = mapped_column(String(9))
-    home_postcode: Mapped[str] = mapped_column(String(8))
+    # where the child lived before care; unknown for some children other authorities place here
+    home_postcode: Mapped[str | None] = mapped_column(String(8))
     social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     police_flag: Mapped[bool] = mapped_column(default=False)
     risks: Mapped[str | None] = mapped_column(Text)

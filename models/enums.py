@@ -23,6 +23,14 @@ class Event(StrEnum):
     # to our SQA managers; each a notification of its own, pointing at the one it chases
     REMINDER = "reminder"
     ESCALATION = "escalation"
+    # inbound: asking a placing authority for what its notice lacks; asking it to confirm
+    # the children we believe it still has placed here
+    QUERY = "query"
+    RECONCILIATION = "reconciliation"
+
+
+# The events another authority may notify us of (API.md: notice_type).
+NOTICE_TYPES = (Event.PLACEMENT_START, Event.ADDRESS_CHANGE, Event.PLACEMENT_END)
 
 
 class RecipientKind(StrEnum):
@@ -48,6 +56,7 @@ class RecipientRole(StrEnum):
     SQA_MANAGER = "sqa_manager"
     VIRTUAL_SCHOOL = "virtual_school"
     LAC_HEALTH_TEAM = "lac_health_team"
+    SOCIAL_WORKER = "social_worker"
     CHILD = "child"
     PARENT = "parent"
     CONTACT_ORDER_HOLDER = "contact_order_holder"
@@ -63,6 +72,15 @@ class NotificationStatus(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class InboundStatus(StrEnum):
+    """Where an inbound notice is on the business-support triage queue."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    QUERIED = "queried"
+    REJECTED = "rejected"
 
 
 class Channel(StrEnum):

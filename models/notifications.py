@@ -33,14 +33,23 @@ class Notification(Base):
         Index("ix_notifications_recipient", "recipient_kind", "recipient_code"),
         Index("ix_notifications_status_acknowledge_by", "status", "acknowledge_by"),
         Index("ix_notifications_sent_at", "sent_at"),
+        # the dashboard's: overdue statutory notices (reminders stay "sent" for ever), and the
+        # notices sent to authorities over a year
+        Index("ix_notifications_status_acknowledge_by_event", "status", "acknowledge_by", "event"),
+        Index("ix_notifications_recipient_kind_sent_at", "recipient_kind", "sent_at"),
         # the n-th reminder (or escalation) of a notification exists once, however often
         # and however concurrently the chaser runs
         UniqueConstraint("reminder_of_id", "event", "chase_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
-    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
+    # Every notice is about a child and placement, but for a query on an inbound notice not
+    # yet accepted (inbound_notice_id) and a reconciliation request (listing many children).
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), index=True)
+    inbound_notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inbound_notices.id"), index=True
+    )
     event: Mapped[str] = mapped_column(String(20))
     recipient_kind: Mapped[str] = mapped_column(String(20))
     recipient_role: Mapped[str] = mapped_column(String(30))
@@ -72,10 +81,13 @@ class Notification(Base):
     # Reminders and escalations: the notification they chase, and which one of them this is.
     reminder_of_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)
     chase_number: Mapped[int | None]
+    # Delivered by posting to another authority's Placement Notify: its id for the notice.
+    remote_id: Mapped[str | None] = mapped_column(String(40))
 
     child = relationship("Child")
     placement = relationship("Placement")
     reminder_of: Mapped["Notification | None"] = relationship(remote_side=[id])
+    inbound_notice = relationship("InboundNotice")
     attempts_made: Mapped[list["DeliveryAttempt"]] = relationship(
         back_populates="notification", order_by="DeliveryAttempt.id"
     )

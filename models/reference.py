@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -28,6 +28,8 @@ class Authority(Base):
     notification_email: Mapped[str | None] = mapped_column(String(254))
     secure_email: Mapped[bool] = mapped_column(default=False)
     api_endpoint: Mapped[str | None] = mapped_column(String(500))
+    # The key that authority's Placement Notify issued us, encrypted with our SECRET_KEY.
+    api_key_encrypted: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)

@@ -48,37 +48,43 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
 
     from notify import (
+        acknowledgements,
+        apikeys,
         apikit,
         assets,
         auth,
+        chasing,
         cli,
+        dashboard,
         devmail,
         directory,
         errors,
+        inbound,
         pages,
         placements,
+        register,
         status,
     )
+    from notify.acknowledgements import api as acknowledgements_api
     from notify.placements import api as placements_api
 
     apikit.init_app(app)
     apikit.register_blueprint(placements_api.blp)
-    from notify import acknowledgements
-    from notify.acknowledgements import api as acknowledgements_api
-
     apikit.register_blueprint(acknowledgements_api.blp)
+    inbound.init_app(app)
 
     assets.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     status.init_app(app)
     pages.init_app(app)
+    dashboard.init_app(app)  # first in the navigation: the SQA home page
     placements.init_app(app)
     acknowledgements.init_app(app)
+    register.init_app(app)
     directory.init_app(app)
+    apikeys.init_app(app)
     devmail.init_app(app)
-    from notify import chasing
-
     chasing.init_app(app)
     cli.init_app(app)
     logging.getLogger("notify").setLevel(logging.INFO)

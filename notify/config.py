@@ -82,6 +82,8 @@ def from_environment() -> dict[str, Any]:
         "DELIVERY_RETRY_BASE_SECONDS": _int("DELIVERY_RETRY_BASE_SECONDS", 60),
         "DELIVERY_RETRY_CAP_SECONDS": _int("DELIVERY_RETRY_CAP_SECONDS", 24 * 3600),
         "DELIVERY_GIVE_UP_HOURS": _int("DELIVERY_GIVE_UP_HOURS", 72),
+        "FEDERATION_POLL_SECONDS": _float("FEDERATION_POLL_SECONDS", 300),
+        "OUT_OF_HOURS_PHONE": os.environ.get("OUT_OF_HOURS_PHONE"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
@@ -93,6 +95,7 @@ def from_environment() -> dict[str, Any]:
         "OPENAPI_JSON_PATH": "openapi.json",
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "INBOUND_RATE_LIMIT": os.environ.get("INBOUND_RATE_LIMIT", "120/minute"),
     }
 
 

@@ -15,7 +15,7 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
@@ -45,6 +45,7 @@ from models.enums import (
 )
 from notify import codes
 from notify.auth.service import create_user
+from notify.calendar import WorkingDays
 from notify.geography.store import adjoining, resolve_postcode
 from notify.notifications.calendars import working_day_calendars
 from notify.notifications.rules import ApprovalRequirement
@@ -58,6 +59,7 @@ from notify.placements.service import (
     record_child,
     record_placement,
 )
+from notify.register.demo import seed_hosted
 
 DEMO_AUTHORITY = "E10000034"
 DEMO_PASSWORD = "demo-password-1"
@@ -81,6 +83,15 @@ SETTLED_AFTER_DAYS = 30
 NEEDS_ADDRESS_KEPT_DAYS = 60
 RECENT_DAYS = 45
 RECENT_SHARE = 0.1  # of current placements out of area; half that in county
+# How the history of sending and chasing is told (DOMAIN.md §3; the chaser's defaults).
+LATE_SHARE = 0.06  # notices sent after their send-by date
+ACKNOWLEDGE_WORKING_DAYS = 5
+REMINDER_EVERY = 5
+REMINDER_LIMIT = 3
+ESCALATE_AFTER = 10
+SILENT_AUTHORITIES = 3  # authorities that have stopped answering
+SILENT_FOR_DAYS = 70  # how long they have been silent
+CHASED_EVENTS = ("placement_start", "address_change", "placement_end")
 
 T = TypeVar("T")
 
@@ -352,8 +363,10 @@ def load_demo(
     held = _hold_reference_rows(session)
     directory = _fill_directory(session, rng, home, plan, today)
     counts = _write_children(session, rng, home, plan, users, today)
-    counts.update(_settle_past_notifications(session, rng, today))
+    counts.update(_settle_past_notifications(session, rng, home, today))
     counts.update(directory)
+    # other authorities' children placed here, and the notices still on the triage queue
+    counts.update(seed_hosted(session, rng, today))
     counts["users"] = len(users)
     del held
     return counts
@@ -889,6 +902,24 @@ def _fill_directory(
                 authority_code=home.code,
             )
         )
+    managers = session.scalar(
+        select(Contact).where(
+            Contact.authority_code == home.code, Contact.role == RecipientRole.SQA_MANAGER
+        )
+    )
+    if managers is None:
+        # where the chaser escalates notices overdue 10 working days
+        session.add(
+            Contact(
+                role=RecipientRole.SQA_MANAGER,
+                name="SQA managers",
+                organisation=home.name,
+                email=f"sqa-managers@{_slug(home.name)}.example",
+                phone="01632 960002",
+                authority_code=home.code,
+            )
+        )
+    session.flush()
     return {
         "authorities_without_address": len(without),
         "health_bodies_without_address": len(bodies_without),
@@ -1000,12 +1031,16 @@ def _record(
     return placement, approvals
 
 
-def _settle_past_notifications(session: Session, rng: random.Random, today: date) -> dict[str, int]:
-    """Recreate the history of notices long due: sent, mostly on time, mostly acknowledged.
+def _settle_past_notifications(
+    session: Session, rng: random.Random, home: Authority, today: date
+) -> dict[str, int]:
+    """Recreate the history of notices long due, as the dashboard should tell it.
 
     The service writes every notice as pending, as it would have been on the day; left so,
-    the first run would send years of notices at once. Recent ones keep a realistic mix:
-    some still pending, some awaiting acknowledgement, a few overdue and chased.
+    the first run would send years of notices at once. Instead each is sent (a few late),
+    and answered as its recipient answers: most authorities and health bodies promptly, some
+    slowly, and a few not at all lately, their recent notices overdue and chased with the
+    reminders and escalations the chaser would have written. A few recent ones failed.
     """
     calendars = working_day_calendars(session)
     ceiling = _ceiling(today)
@@ -1024,8 +1059,15 @@ def _settle_past_notifications(session: Session, rng: random.Random, today: date
         )
         .order_by(Notification.id)
     ).all()
-    attempts = []
-    failures_left = 3
+    manners = _answering_manners(rng, notifications, home.code, today)
+    manager = session.scalar(
+        select(Contact).where(
+            Contact.authority_code == home.code, Contact.role == RecipientRole.SQA_MANAGER
+        )
+    )
+    attempts: list[dict[str, object]] = []
+    chases: list[dict[str, object]] = []
+    failures_left = 4
     for n in notifications:
         division = (
             Division.SCOTLAND
@@ -1043,7 +1085,7 @@ def _settle_past_notifications(session: Session, rng: random.Random, today: date
                 n.acknowledgement_note = "No email address on file: told by telephone"
                 n.next_attempt_at = None
             continue
-        late = rng.random() < 0.08
+        late = rng.random() < LATE_SHARE
         sent_on = (
             working_days.add(n.send_by, rng.randint(1, 4))
             if late
@@ -1078,37 +1120,144 @@ def _settle_past_notifications(session: Session, rng: random.Random, today: date
             {"notification_id": n.id, "attempted_at": sent, "outcome": "sent", "error": None}
         )
         n.status = NotificationStatus.SENT
-        n.acknowledge_by = working_days.add(sent_on, 5)
-        overdue_days = (today - n.acknowledge_by).days
-        if overdue_days > SETTLED_AFTER_DAYS:
-            acknowledged = rng.random() < 0.995
-        elif overdue_days > 0:
-            acknowledged = rng.random() < 0.8
-        else:
-            acknowledged = rng.random() < 0.5
-        if acknowledged:
-            on = min(today, working_days.add(sent_on, rng.choice((0, 1, 1, 2, 2, 3, 4, 6, 8))))
+        n.acknowledge_by = working_days.add(sent_on, ACKNOWLEDGE_WORKING_DAYS)
+        manner = manners.get((n.recipient_kind, n.recipient_code or ""), "prompt")
+        if n.event == "sqa_alert":
+            manner = "prompt"  # our own team reads its alerts
+        delay = _reply_delay(rng, manner, (today - sent_on).days)
+        answered_on = working_days.add(sent_on, delay) if delay is not None else None
+        if answered_on is not None and answered_on <= today:
             n.status = NotificationStatus.ACKNOWLEDGED
-            n.acknowledged_at = max(sent, at(on))
+            n.acknowledged_at = max(sent, at(answered_on))
             n.acknowledged_via = _weighted(rng, ((AckVia.LINK, 85), (AckVia.MANUAL, 15)))
             n.acknowledged_by_name = _acknowledger(n)
             if n.acknowledged_via == AckVia.MANUAL:
                 n.acknowledgement_note = "Confirmed by telephone"
-        elif overdue_days > 0:
-            overdue = working_days.count(n.acknowledge_by, today)
-            n.reminders_sent = overdue // 5
-            if n.reminders_sent:
-                n.last_reminded_on = working_days.add(n.acknowledge_by, 5 * n.reminders_sent)
-            if overdue >= 10:
-                n.escalated_at = at(working_days.add(n.acknowledge_by, 10))
+        if n.event in CHASED_EVENTS:
+            chases.extend(_chase_history(n, working_days, answered_on, manager, today, at))
     if attempts:
         session.execute(insert(DeliveryAttempt), attempts)
+    if chases:
+        session.execute(insert(Notification), chases)
     session.flush()
     statuses = Counter(session.scalars(select(Notification.status)))
     return {
         "notifications": sum(statuses.values()),
         **{f"notifications_{status}": n for status, n in sorted(statuses.items())},
+        "reminders": sum(c["event"] == "reminder" for c in chases),
+        "escalations": sum(c["event"] == "escalation" for c in chases),
     }
+
+
+def _answering_manners(
+    rng: random.Random, notifications: Sequence[Notification], home_code: str, today: date
+) -> dict[tuple[str, str], str]:
+    """How each authority and health body answers: most promptly, some slowly, and a few of
+    those told most often this year not at all lately (so the dashboard has someone to
+    chase). Contacts (GPs, schools, IROs) answer as people do: "contact"."""
+    told: Counter[tuple[str, str]] = Counter(
+        (n.recipient_kind, n.recipient_code or "")
+        for n in notifications
+        if n.recipient_kind in (RecipientKind.AUTHORITY, RecipientKind.HEALTH_BODY)
+        and n.recipient_code != home_code
+        and n.event in CHASED_EVENTS
+        and (today - n.send_by).days < 365
+    )
+    manners: dict[tuple[str, str], str] = {}
+    for kind, silent in (
+        (RecipientKind.AUTHORITY, SILENT_AUTHORITIES),
+        (RecipientKind.HEALTH_BODY, 1),
+    ):
+        ranked = [key for key, _ in told.most_common() if key[0] == kind]
+        # the silent are among the busiest, though not the very busiest, and one from the rest
+        busy, rest = ranked[2:15], ranked[15:]
+        chosen = rng.sample(busy, min(silent - 1, len(busy))) + rng.sample(rest, min(1, len(rest)))
+        for key in ranked:
+            manners[key] = "silent" if key in chosen else "slow" if rng.random() < 0.3 else "prompt"
+    return manners
+
+
+def _reply_delay(rng: random.Random, manner: str, days_since_sent: int) -> int | None:
+    """Working days from sending to acknowledgement (None: not answered, as yet)."""
+    match manner:
+        case "silent":
+            # answers only after long chasing, and lately not at all
+            return None if days_since_sent <= SILENT_FOR_DAYS else rng.randint(8, 22)
+        case "slow":
+            return rng.choice((1, 2, 3, 4, 5, 6, 7, 9))
+        case "contact":
+            if days_since_sent <= SILENT_FOR_DAYS and rng.random() < 0.03:
+                return None
+            return rng.choice((0, 1, 1, 2, 2, 3, 4, 5, 6, 8))
+    if days_since_sent <= SILENT_FOR_DAYS and rng.random() < 0.01:
+        return None
+    return rng.choice((0, 0, 1, 1, 1, 2, 2, 3, 4))
+
+
+def _chase_history(
+    n: Notification,
+    working_days: WorkingDays,
+    answered_on: date | None,
+    manager: Contact | None,
+    today: date,
+    at: Callable[[date], datetime],
+) -> list[dict[str, object]]:
+    """The reminders and escalation the chaser would have written for `n` by `today` (or until
+    it was answered), recorded on `n` as the chaser records them."""
+    assert n.acknowledge_by is not None and n.sent_at is not None
+    last_chased = today if answered_on is None or answered_on > today else answered_on
+    last_chased -= timedelta(days=0 if last_chased == today else 1)
+    if last_chased <= n.acknowledge_by:
+        return []
+    overdue = working_days.count(n.acknowledge_by, last_chased)
+    due = min(REMINDER_LIMIT, 1 + (overdue - 1) // REMINDER_EVERY) if overdue >= 1 else 0
+    rows: list[dict[str, object]] = []
+    common = {
+        "child_id": n.child_id,
+        "placement_id": n.placement_id,
+        "reminder_of_id": n.id,
+        "status": NotificationStatus.SENT,
+        "attempts": 1,
+        "next_attempt_at": None,
+    }
+    for number in range(1, due + 1):
+        day = working_days.add(n.acknowledge_by, 1 + (number - 1) * REMINDER_EVERY)
+        rows.append(
+            {
+                **common,
+                "event": "reminder",
+                "chase_number": number,
+                "recipient_kind": n.recipient_kind,
+                "recipient_role": n.recipient_role,
+                "recipient_code": n.recipient_code,
+                "recipient_name": n.recipient_name,
+                "channel": n.channel,
+                "address": n.address,
+                "send_by": day,
+                "sent_at": at(day),
+            }
+        )
+        n.reminders_sent = number
+        n.last_reminded_on = day
+    if overdue >= ESCALATE_AFTER:
+        day = working_days.add(n.acknowledge_by, ESCALATE_AFTER)
+        n.escalated_at = at(day)
+        rows.append(
+            {
+                **common,
+                "event": "escalation",
+                "chase_number": 1,
+                "recipient_kind": RecipientKind.INTERNAL,
+                "recipient_role": RecipientRole.SQA_MANAGER,
+                "recipient_code": str(manager.id) if manager else None,
+                "recipient_name": manager.name if manager else "SQA managers",
+                "channel": "email",
+                "address": manager.email if manager else None,
+                "send_by": day,
+                "sent_at": n.escalated_at,
+            }
+        )
+    return rows
 
 
 def _acknowledger(n: Notification) -> str:

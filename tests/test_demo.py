@@ -73,7 +73,11 @@ class TestTheDemoAtHalfSize:
     def test_the_demo_has_about_as_many_children_out_and_in_county_as_the_board_report(
         self, demo_session, loaded
     ):
-        current = demo_session.scalars(select(Placement).where(Placement.end_date.is_(None))).all()
+        current = demo_session.scalars(
+            select(Placement)
+            .join(Child)
+            .where(Placement.end_date.is_(None), Child.responsible_authority_code == DEMO_AUTHORITY)
+        ).all()
         out = sum(p.location == "OUT" for p in current)
         inside = sum(p.location == "IN" for p in current)
         assert out == pytest.approx(294 * SCALE, abs=3)
@@ -130,7 +134,8 @@ class TestTheDemoAtHalfSize:
     def test_each_child_has_one_to_four_placements_and_past_moves_carry_903_reasons(
         self, demo_session, loaded
     ):
-        for child in demo_session.scalars(select(Child)):
+        ours = select(Child).where(Child.responsible_authority_code == DEMO_AUTHORITY)
+        for child in demo_session.scalars(ours):
             placements = child.placements
             assert 1 <= len(placements) <= 4
             for earlier, later in zip(placements, placements[1:], strict=False):
@@ -195,13 +200,88 @@ class TestTheDemoAtHalfSize:
         self, demo_session, loaded
     ):
         rows = demo_session.scalars(select(Notification)).all()
-        old = [n for n in rows if (TODAY - n.send_by).days > 90]
+        # reminders and escalations are not themselves acknowledged
+        old = [n for n in rows if (TODAY - n.send_by).days > 90 and n.reminder_of_id is None]
         acknowledged = [n for n in old if n.status == NotificationStatus.ACKNOWLEDGED]
         assert _share(len(acknowledged), len(old)) > 0.98
         assert all(n.acknowledged_at and n.acknowledged_via for n in acknowledged)
         states = {n.status for n in rows}
         assert {"pending", "sent", "acknowledged", "needs_address"} <= states
         assert any(n.escalated_at for n in rows)
+
+    def test_our_sqa_managers_have_a_directory_entry_beside_the_sqa_team(
+        self, demo_session, loaded
+    ):
+        roles = set(
+            demo_session.scalars(
+                select(Contact.role).where(Contact.authority_code == DEMO_AUTHORITY)
+            )
+        )
+        assert {"sqa", "sqa_manager"} <= roles
+
+    def test_some_authorities_answer_fast_some_slowly_and_a_few_not_at_all_lately(
+        self, demo_session, loaded
+    ):
+        notices = demo_session.scalars(
+            select(Notification).where(
+                Notification.recipient_kind == "authority",
+                Notification.event.in_(("placement_start", "address_change", "placement_end")),
+                Notification.sent_at.is_not(None),
+            )
+        ).all()
+        by_authority: dict[str, list[Notification]] = {}
+        for n in notices:
+            by_authority.setdefault(n.recipient_code, []).append(n)
+        overdue = {
+            code
+            for code, ns in by_authority.items()
+            if any(n.status == "sent" and n.acknowledge_by < TODAY for n in ns)
+        }
+        answered_in_time = {
+            code: sum(
+                n.acknowledged_at is not None and n.acknowledged_at.date() <= n.acknowledge_by
+                for n in ns
+            )
+            / len(ns)
+            for code, ns in by_authority.items()
+            if len(ns) >= 5
+        }
+        assert 2 <= len(overdue) <= 15
+        assert max(answered_in_time.values()) > 0.9
+        assert min(answered_in_time.values()) < 0.5
+
+    def test_overdue_notices_carry_the_reminders_and_escalations_chasing_would_have_written(
+        self, demo_session, loaded
+    ):
+        chased = demo_session.scalars(
+            select(Notification).where(Notification.reminders_sent > 0)
+        ).all()
+        assert chased and all(n.reminders_sent <= 3 and n.last_reminded_on for n in chased)
+        reminders = demo_session.scalars(
+            select(Notification).where(Notification.event == "reminder")
+        ).all()
+        assert len(reminders) == sum(n.reminders_sent for n in chased)
+        for reminder in reminders:
+            original = reminder.reminder_of
+            assert original is not None and 1 <= reminder.chase_number <= original.reminders_sent
+            assert reminder.recipient_code == original.recipient_code
+        escalations = demo_session.scalars(
+            select(Notification).where(Notification.event == "escalation")
+        ).all()
+        assert escalations
+        assert {e.recipient_role for e in escalations} == {"sqa_manager"}
+        assert all(e.reminder_of.escalated_at is not None for e in escalations)
+        overdue = [n for n in chased if n.status == "sent" and n.acknowledge_by < TODAY]
+        assert overdue and all((TODAY - n.acknowledge_by).days < 120 for n in overdue)
+
+    def test_a_few_notices_were_sent_late(self, demo_session, loaded):
+        sent = demo_session.scalars(
+            select(Notification).where(
+                Notification.sent_at.is_not(None), Notification.reminder_of_id.is_(None)
+            )
+        ).all()
+        late = [n for n in sent if n.sent_at.date() > n.send_by]
+        assert 0.02 < len(late) / len(sent) < 0.12
 
     def test_there_is_one_user_per_role_with_the_demo_password(self, demo_session, loaded):
         users = demo_session.scalars(select(User)).all()

@@ -26,7 +26,12 @@ from notify.acknowledgements.schemas import (
     SentNotice,
     SentNotificationSchema,
 )
-from notify.acknowledgements.service import CHASES, CannotAcknowledge, acknowledge_notification
+from notify.acknowledgements.service import (
+    CHASES,
+    CannotAcknowledge,
+    about,
+    acknowledge_notification,
+)
 from notify.apikit import current_client, fail, require_scope
 from notify.extensions import db
 
@@ -56,7 +61,7 @@ def _addressed_to_caller() -> Select[Any]:
             Notification.recipient_code == current_client().authority_code,
             Notification.event.not_in(list(CHASES)),
         )
-        .options(selectinload(Notification.child))
+        .options(selectinload(Notification.child), selectinload(Notification.inbound_notice))
     )
 
 
@@ -155,16 +160,17 @@ def _callers(notification_id: str) -> Notification:
 
 
 def _notices(notifications: Iterable[Notification]) -> list[SentNotice]:
-    notifications = list(notifications)
-    codes = {n.child.responsible_authority_code for n in notifications}
+    subjects = [(n, about(n)) for n in notifications]
+    codes = {subject.placing_authority_code for _, subject in subjects}
     names: dict[str, str] = {
         code: name
         for code, name in db.session.execute(
             select(Authority.code, Authority.name).where(Authority.code.in_(codes))
         )
     }
-    notices = []
-    for n in notifications:
-        code = n.child.responsible_authority_code
-        notices.append(SentNotice(n, names.get(code, code)))
-    return notices
+    return [
+        SentNotice(
+            n, subject, names.get(subject.placing_authority_code, subject.placing_authority_code)
+        )
+        for n, subject in subjects
+    ]

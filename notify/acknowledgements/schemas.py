@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, fields, pre_dump, validate
 
 from models import Notification
+from notify.acknowledgements.service import About
 from notify.placements.schemas import CodeNameSchema, RecipientSchema, Text
 
 NAME_LENGTH = 200
@@ -102,12 +103,17 @@ class SentNotificationSchema(Schema):
     acknowledged_at = fields.DateTime(allow_none=True)
     acknowledged_via = fields.String(allow_none=True, metadata={"enum": ["link", "api", "manual"]})
     acknowledged_by = fields.Nested(AcknowledgerSchema, allow_none=True)
-    child = fields.Nested(ChildReferenceSchema, required=True)
+    child = fields.Nested(
+        ChildReferenceSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "null for a notice about several children (reconciliation)"},
+    )
     placing_authority = fields.Nested(CodeNameSchema, required=True)
 
     @pre_dump
     def _from_notice(self, notice: "SentNotice", **kwargs: Any) -> dict[str, Any]:
-        n, child = notice.notification, notice.notification.child
+        n, subject = notice.notification, notice.about
         return {
             "id": str(n.id),
             "event": n.event,
@@ -129,9 +135,13 @@ class SentNotificationSchema(Schema):
                 if n.acknowledged_by_name
                 else None
             ),
-            "child": {"initials": child.initials, "case_reference": child.case_reference},
+            "child": (
+                {"initials": subject.initials, "case_reference": subject.case_reference}
+                if n.child_id is not None or n.inbound_notice_id is not None
+                else None
+            ),
             "placing_authority": {
-                "code": child.responsible_authority_code,
+                "code": subject.placing_authority_code,
                 "name": notice.placing_authority_name,
             },
         }
@@ -142,4 +152,5 @@ class SentNotice:
     """A notification with the name of the authority that placed its child."""
 
     notification: Notification
+    about: About
     placing_authority_name: str

@@ -6,13 +6,14 @@ stands for the notification it chases. Nothing here commits: the caller owns the
 transaction. Every change goes through `outbox.change_status`, under a row lock.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from models import Notification, User
+from models import InboundNotice, Notification, User
 from models.base import utcnow
 from models.enums import AckVia, Event
 from models.enums import NotificationStatus as Status
@@ -51,6 +52,35 @@ _NOT_YET = {
     Status.FAILED: "sending it failed",
     Status.CANCELLED: "it was withdrawn before it was sent",
 }
+
+
+@dataclass(frozen=True)
+class About:
+    """Whom a notice is about, as far as its recipient may be told on a page or through the
+    API: initials and a case reference, never a name."""
+
+    initials: str
+    case_reference: str
+    placing_authority_code: str  # the authority that placed the child (or children)
+
+
+def about(notification: Notification) -> About:
+    """For a notice about one of our children or one hosted here, that child; for a query on
+    an inbound notice, the child that notice named; for a reconciliation, the children the
+    recipient placed here."""
+    child = notification.child
+    if child is not None:
+        return About(child.initials, child.case_reference, child.responsible_authority_code)
+    notice: InboundNotice | None = notification.inbound_notice
+    if notice is not None:
+        named = notice.payload.get("child") or {}
+        initials = f"{named.get('given_name', '')[:1]}{named.get('family_name', '')[:1]}"
+        return About(
+            initials.upper() or "Not given",
+            str(named.get("placing_authority_child_id") or notice.reference),
+            notice.placing_authority_code,
+        )
+    return About("Several children", "listed in the email", notification.recipient_code or "")
 
 
 def original_of(session: Session, notification_id: int) -> Notification:

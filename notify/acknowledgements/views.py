@@ -35,6 +35,7 @@ from notify.acknowledgements.service import (
     CannotAcknowledge,
     CannotReopen,
     NotificationNotFound,
+    about,
     acknowledge_notification,
     acknowledged_on,
     original_of,
@@ -154,17 +155,22 @@ def _link_state(notification: Notification, form: AcknowledgeForm, status: int =
 
 def _link_page(template: str, notification: Notification, **context: Any) -> str:
     """Enough to recognise the notice and nothing more: no name, birth date or address."""
-    child = notification.child
-    placing = db.session.get(Authority, child.responsible_authority_code)
+    subject = about(notification)
     return render_template(
         f"views/acknowledgements/{template}",
         notification=notification,
         title=_title(notification),
-        initials=child.initials,
-        case_reference=child.case_reference,
-        placing_authority=placing.name if placing else child.responsible_authority_code,
+        initials=subject.initials,
+        case_reference=subject.case_reference,
+        placing_authority=_authority_name(subject.placing_authority_code),
+        sender=_authority_name(current_app.config["HOME_AUTHORITY"]),
         **context,
     )
+
+
+def _authority_name(code: str) -> str:
+    authority = db.session.get(Authority, code)
+    return authority.name if authority else code
 
 
 def _private(body: str | Response, status: int = 200) -> Response:
@@ -280,10 +286,10 @@ def _notification_or_404(notification_id: int) -> Notification:
 
 
 def _summary(notification: Notification) -> dict[str, Any]:
-    child = notification.child
     return {
         "title": _title(notification),
-        "child": child,
+        "child": notification.child,
+        "about": about(notification),
         "chases": CHASES,
     }
 
@@ -294,7 +300,8 @@ def _title(notification: Notification) -> str:
 
 def _safe_next(target: str | None, notification: Notification) -> str:
     """`next` if it is a path on this site (so the form cannot bounce anyone elsewhere), else
-    the child's page at the notice's placement."""
+    the child's page at the notice's placement (the dashboard, for a notice about no one
+    child)."""
     if (
         target
         and target.startswith("/")
@@ -303,6 +310,8 @@ def _safe_next(target: str | None, notification: Notification) -> str:
         and not urlsplit(target).netloc
     ):
         return target
+    if notification.child_id is None:
+        return url_for("dashboard.index")
     return url_for(
         "placements.child_page",
         child_id=notification.child_id,

@@ -9,11 +9,12 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
+    GovPasswordInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from notify.directory.service import ContactDetails, api_endpoint_problem, contact_roles
@@ -54,6 +55,15 @@ class EntryForm(FlaskForm):
         description="Only if this authority runs Placement Notify too: the https address of "
         "its API, like https://placements.example.gov.uk/api/v1",
         validators=[Optional(), Problem(api_endpoint_problem)],
+    )
+    api_key = PasswordField(
+        "API key it issued us (optional)",
+        widget=GovPasswordInput(),
+        filters=STRIP,
+        description="The key this authority's Placement Notify gave us, with the inbound:write "
+        "scope. Notices to it are then posted to its API instead of emailed. Leave blank to "
+        "keep the key already saved; clear the API endpoint to remove both.",
+        validators=[Optional(), Length(max=200, message="API key must be 200 characters or fewer")],
     )
     active = BooleanField("Active", widget=GovCheckboxInput())
     submit = SubmitField("Save", widget=GovSubmitInput())

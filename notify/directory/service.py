@@ -14,6 +14,7 @@ from models import Authority, Contact, HealthBody, Notification
 from models.enums import NotificationStatus, RecipientKind, RecipientRole
 from notify.notifications import outbox
 from notify.placements.service import InvalidInput
+from notify.sealing import seal
 from notify.validation import email_problem
 
 Entry = Authority | HealthBody
@@ -189,10 +190,14 @@ def update_directory_entry(
     secure_email: bool,
     active: bool,
     api_endpoint: str | None = None,
+    api_key: str | None = None,
+    secret_key: str | None = None,
     now: datetime | None = None,
 ) -> EntryUpdate:
     """Set an authority's or health body's addresses and flags; when that gives it a new
-    address, its notifications waiting for one become pending (outbox.address_added)."""
+    address, its notifications waiting for one become pending (outbox.address_added). A new
+    `api_key` (the key its Placement Notify issued us) is sealed with `secret_key`; no
+    endpoint, no key."""
     entry = get_entry(session, kind, code)
     email = _optional(notification_email)
     endpoint = _optional(api_endpoint)
@@ -202,6 +207,11 @@ def update_directory_entry(
     if secure_email and not email:
         problems.setdefault("secure_email", []).append(
             "Enter the notification email address before marking its domain as secure"
+        )
+    key = _optional(api_key)
+    if key and not endpoint:
+        problems.setdefault("api_endpoint", []).append(
+            "Enter the API endpoint the key is for, or leave the key blank"
         )
     if endpoint and not isinstance(entry, Authority):
         problems["api_endpoint"] = ["Only authorities have an API endpoint"]
@@ -218,6 +228,12 @@ def update_directory_entry(
     }
     if isinstance(entry, Authority):
         wanted["api_endpoint"] = endpoint
+        if not endpoint:
+            wanted["api_key_encrypted"] = None
+        elif key:
+            if secret_key is None:
+                raise ValueError("an API key is sealed with the app's SECRET_KEY: pass it")
+            wanted["api_key_encrypted"] = seal(key, secret_key)
     changed = tuple(name for name, value in wanted.items() if getattr(entry, name) != value)
     for name in changed:
         setattr(entry, name, wanted[name])

@@ -6,7 +6,16 @@ Views parse the form, call one service function, commit once, and render or redi
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.orm import Session
 
 from models import Contact
@@ -125,6 +134,7 @@ def edit_entry(section: str, code: str) -> Any:
     form = EntryForm(obj=entry_)
     if kind != RecipientKind.AUTHORITY:
         del form.api_endpoint
+        del form.api_key
     if form.validate_on_submit():
         try:
             update = update_directory_entry(
@@ -135,6 +145,8 @@ def edit_entry(section: str, code: str) -> Any:
                 secure_email=bool(form.secure_email.data),
                 active=bool(form.active.data),
                 api_endpoint=form.api_endpoint.data if "api_endpoint" in form else None,
+                api_key=form.api_key.data if "api_key" in form else None,
+                secret_key=current_app.config["SECRET_KEY"],
             )
         except InvalidInput as exc:
             db.session.rollback()

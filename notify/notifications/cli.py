@@ -13,10 +13,13 @@ from notify.chasing.service import UK, ChaseSettings, chase
 from notify.extensions import db
 from notify.notifications import outbox
 from notify.notifications.channels.base import Channel
+from notify.notifications.channels.federation import FederationChannel, Routed
 from notify.notifications.channels.govuk_notify import channel_from_config
 from notify.notifications.delivery import DeliverySettings, Dispatched
+from notify.notifications.federation import collect_acceptances
 from notify.notifications.worker import (
     DEFAULT_CHASE_HOUR,
+    DEFAULT_COLLECT_SECONDS,
     DEFAULT_POLL_SECONDS,
     Worker,
     dispatch_all,
@@ -29,8 +32,10 @@ def notify() -> None:
 
 
 def make_channel() -> Channel:
-    """The channel NOTIFY_CHANNEL names: email over SMTP (the default) or GOV.UK Notify."""
-    return channel_from_config(current_app.config)
+    """The channel NOTIFY_CHANNEL names (email over SMTP, the default, or GOV.UK Notify), and
+    for authorities that run Placement Notify too, their API."""
+    config = current_app.config
+    return Routed(channel_from_config(config), FederationChannel(config))
 
 
 def _settings(batch: int | None, lease: float | None) -> DeliverySettings:
@@ -72,6 +77,10 @@ def worker_command(poll: float | None, batch: int | None, lease: float | None) -
         poll_seconds,
         chase_settings=ChaseSettings.from_config(current_app.config),
         chase_hour=int(current_app.config.get("CHASE_HOUR", DEFAULT_CHASE_HOUR)),
+        collect=lambda session: collect_acceptances(session, current_app.config),
+        collect_every=float(
+            current_app.config.get("FEDERATION_POLL_SECONDS", DEFAULT_COLLECT_SECONDS)
+        ),
     )
     click.echo(f"Delivery worker {worker.worker_id} running; stop it with Ctrl-C or SIGTERM.")
     done = worker.run()
@@ -135,3 +144,17 @@ def chase_command(day: datetime | None) -> None:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@notify.command("collect")
+@with_appcontext
+def collect_command() -> None:
+    """Ask the authorities we posted notices to (those running Placement Notify too) which
+    they have accepted, and record those as acknowledged. The worker does this every
+    FEDERATION_POLL_SECONDS."""
+    found = collect_acceptances(db.session(), current_app.config)
+    db.session.commit()
+    click.echo(
+        f"Asked about {found.asked} notices: {found.acknowledged} accepted, "
+        f"{found.rejected} rejected, {found.unreachable} could not be asked."
+    )

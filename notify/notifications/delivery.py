@@ -12,22 +12,30 @@ import secrets
 import socket
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import DeliveryAttempt, Notification
 from models.base import utcnow
+from models.enums import Channel as ChannelName
 from models.enums import Division
 from models.enums import NotificationStatus as Status
 from notify.calendar import CalendarRangeError, WorkingDays
 from notify.notifications import outbox
 from notify.notifications.calendars import working_day_calendars
-from notify.notifications.channels.base import Channel, DeliveryError, OutgoingMessage
+from notify.notifications.channels.base import (
+    ApiDelivery,
+    Channel,
+    DeliveryError,
+    OutgoingMessage,
+)
+from notify.notifications.federation import api_deliveries
 from notify.notifications.rendering import Notice, load_notices, render
 
 logger = logging.getLogger(__name__)
@@ -131,8 +139,6 @@ def dispatch_once(
     """Claim one batch of due notifications and deliver each, committing after every one.
     `now` fixes the clock (tests); by default each step reads the time afresh."""
     if settings is None:
-        from flask import current_app
-
         settings = DeliverySettings.from_config(current_app.config)
     worker_id = worker_id or worker_name()
 
@@ -145,6 +151,7 @@ def dispatch_once(
     if not claimed:
         return result
     notices = load_notices(session, claimed)
+    posts = api_deliveries(session, claimed, current_app.config)
     calendars = working_day_calendars(session)
     session.commit()  # end the reads' transaction: on SQLite it holds the write lock
 
@@ -162,47 +169,55 @@ def dispatch_once(
                     session.commit()
                     result.released = len(claimed) - position
                     break
-                started = sender.submit(_begin, channel, _prepare(notices, notification_id))
-            outcome, error = started.result()()
+                prepared = _prepare(notices, posts, notification_id)
+                started = sender.submit(_begin, channel, prepared)
+            outcome = started.result()()
             started = None
             if position + 1 < len(claimed) and not (stop is not None and stop()):
-                upcoming = _prepare(notices, claimed[position + 1])
+                upcoming = _prepare(notices, posts, claimed[position + 1])
                 started = sender.submit(_begin, channel, upcoming)
             acknowledge = None
             notice = notices.get(notification_id)
-            if outcome == "sent" and isinstance(notice, Notice):
+            if outcome.result == "sent" and isinstance(notice, Notice):
                 acknowledge = acknowledge_by(
                     notice, clock(), settings.acknowledge_within, calendars
                 )
-            outcome = _record(
-                session, notification_id, outcome, error, acknowledge, worker_id, settings, clock()
+            result.count(
+                _record(
+                    session, notification_id, outcome, acknowledge, worker_id, settings, clock()
+                )
             )
             session.commit()
-            result.count(outcome)
     return result
 
 
-Outcome = tuple[str, str | None]  # sent, transient or permanent; and the error
+class Outcome(NamedTuple):
+    result: str  # sent, transient or permanent
+    error: str | None = None
+    receipt: str | None = None  # the recipient's id for it (a notice posted to its API)
 
 
 def _prepare(
-    notices: Mapping[int, Notice | Exception], notification_id: int
+    notices: Mapping[int, Notice | Exception],
+    posts: Mapping[int, ApiDelivery],
+    notification_id: int,
 ) -> OutgoingMessage | Outcome:
-    """The rendered message, or the permanent failure that stops it."""
+    """The rendered message (with what to post, for a recipient with an API), or the
+    permanent failure that stops it."""
     notice = notices.get(notification_id)
     if notice is None:
-        return "permanent", "The notification could not be read"
+        return Outcome("permanent", "The notification could not be read")
     try:
         if isinstance(notice, Exception):
             raise notice
-        return render(notice)
+        return replace(render(notice), api=posts.get(notification_id))
     except Exception as exc:
         logger.exception(
             "Could not render notification %s",
             notification_id,
             extra={"notification_id": notification_id},
         )
-        return "permanent", f"Could not render the notice: {type(exc).__name__}: {exc}"
+        return Outcome("permanent", f"Could not render the notice: {type(exc).__name__}: {exc}")
 
 
 def _begin(channel: Channel, prepared: OutgoingMessage | Outcome) -> Callable[[], Outcome]:
@@ -219,10 +234,10 @@ def _begin(channel: Channel, prepared: OutgoingMessage | Outcome) -> Callable[[]
 
     def finished() -> Outcome:
         try:
-            finish()
+            receipt = finish()
         except Exception as exc:
             return _failure(message, exc)
-        return "sent", None
+        return Outcome("sent", None, receipt)
 
     return finished
 
@@ -230,7 +245,9 @@ def _begin(channel: Channel, prepared: OutgoingMessage | Outcome) -> Callable[[]
 def _failure(message: OutgoingMessage, exc: Exception) -> Outcome:
     """The outcome of a send that raised: transient, or permanent, and the error."""
     if isinstance(exc, DeliveryError):
-        return ("transient" if exc.transient else "permanent"), str(exc) or type(exc).__name__
+        return Outcome(
+            "transient" if exc.transient else "permanent", str(exc) or type(exc).__name__
+        )
     # A fault in a channel: retried with backoff rather than lost or sent in a loop.
     logger.error(
         "Unexpected error sending notification %s",
@@ -238,14 +255,13 @@ def _failure(message: OutgoingMessage, exc: Exception) -> Outcome:
         exc_info=exc,
         extra={"notification_id": message.notification_id},
     )
-    return "transient", f"Unexpected error: {type(exc).__name__}: {exc}"
+    return Outcome("transient", f"Unexpected error: {type(exc).__name__}: {exc}")
 
 
 def _record(
     session: Session,
     notification_id: int,
-    outcome: str,
-    error: str | None,
+    sent: Outcome,
     acknowledge: date | None,
     worker_id: str,
     settings: DeliverySettings,
@@ -253,6 +269,7 @@ def _record(
 ) -> str:
     """Record the attempt and move the notification on, in the caller's transaction; returns
     the outcome (a transient failure that has gone on too long becomes permanent)."""
+    outcome, error, receipt = sent
     now = now or utcnow()
     connection = session.connection()
     connection.execute(
@@ -289,6 +306,8 @@ def _record(
             sent_at=now,
             acknowledge_by=acknowledge,
             last_error=None,
+            # posted to the recipient's API: its id for the notice, to ask after acceptance
+            **({"channel": ChannelName.API.value, "remote_id": receipt} if receipt else {}),
             claimed_by=None,
             next_attempt_at=None,
         )

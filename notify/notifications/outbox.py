@@ -14,7 +14,7 @@ from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from models import Authority, Child, Contact, HealthBody, Notification
+from models import Authority, Child, Contact, HealthBody, Notification, Placement
 from models.base import utcnow
 from models.enums import NotificationStatus as Status
 from models.enums import RecipientKind
@@ -253,21 +253,25 @@ def address_added(session: Session, kind: str, code: str, now: datetime | None =
     if kind == RecipientKind.CONTACT:
         team = session.get(Contact, int(code))
         assert team is not None  # directory_address found it
-        waiting = waiting.join(Child).where(
-            or_(
-                Notification.recipient_kind == RecipientKind.CONTACT,
-                Notification.recipient_kind == RecipientKind.INTERNAL,
-            ),
-            or_(
-                Notification.recipient_code == code,
-                # one of our own teams that had no entry when the notice was written
-                and_(
+        waiting = (
+            waiting.join(Child)
+            .outerjoin(Placement, Placement.id == Notification.placement_id)
+            .where(
+                or_(
+                    Notification.recipient_kind == RecipientKind.CONTACT,
                     Notification.recipient_kind == RecipientKind.INTERNAL,
-                    Notification.recipient_code.is_(None),
-                    Notification.recipient_role == team.role,
-                    Child.responsible_authority_code == team.authority_code,
                 ),
-            ),
+                or_(
+                    Notification.recipient_code == code,
+                    # one of our own teams that had no entry when the notice was written
+                    and_(
+                        Notification.recipient_kind == RecipientKind.INTERNAL,
+                        Notification.recipient_code.is_(None),
+                        Notification.recipient_role == team.role,
+                        _our_team(team),
+                    ),
+                ),
+            )
         )
         extra: dict[str, Any] = {"recipient_code": code, "recipient_name": team.name}
     else:
@@ -290,6 +294,23 @@ def address_added(session: Session, kind: str, code: str, now: datetime | None =
             extra={"recipient_kind": kind, "recipient_code": code},
         )
     return moved
+
+
+def _our_team(team: Contact) -> Any:
+    """Whether a waiting internal notice is for this team's authority: the child's own
+    authority for a notice about one of our children (an SQA alert), the authority where
+    the child is placed for one about another authority's child placed with us (our virtual
+    school and health team). Not the placing authority: its own teams are not ours to tell."""
+    return or_(
+        and_(
+            Notification.inbound_notice_id.is_(None),
+            Child.responsible_authority_code == team.authority_code,
+        ),
+        and_(
+            Notification.inbound_notice_id.is_not(None),
+            Placement.host_authority_code == team.authority_code,
+        ),
+    )
 
 
 def _readdress_pending(session: Session, kind: str, code: str, address: str) -> None:

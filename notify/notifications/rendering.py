@@ -8,20 +8,36 @@ batch of notifications needs in a few queries; `render` turns one into a message
 Reminders and escalations (notify/chasing) are messages about another notification: a reminder
 goes to that notification's recipient and links to *its* acknowledgement page; an escalation
 goes to our SQA managers and links to the child's page in the service.
+
+Inbound (notify/register): a query asks a placing authority for what its notice lacks; a
+reconciliation lists the children we believe it still has placed here; our own partners
+(virtual school, looked-after children's health team) get a summary of each child placed here
+and a link to the child's page. None of these carries a child's name unless the recipient's
+domain is secure.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from models import Authority, Child, Contact, HealthBody, Notification, Placement, User
+from models import (
+    Authority,
+    Child,
+    Contact,
+    HealthBody,
+    InboundNotice,
+    Notification,
+    Placement,
+    User,
+)
 from models.enums import Division, Event, NotificationStatus, RecipientKind, RecipientRole
 from notify import codes
 from notify.calendar import CalendarRangeError
@@ -35,7 +51,10 @@ EVENT_TITLES: dict[str, str] = {
     Event.SQA_ALERT: "Out-of-area placement",
     Event.REMINDER: "Reminder",
     Event.ESCALATION: "Not acknowledged",
+    Event.QUERY: "Query",
+    Event.RECONCILIATION: "Reconciliation",
 }
+PARTNER_ROLES = frozenset({RecipientRole.VIRTUAL_SCHOOL, RecipientRole.LAC_HEALTH_TEAM})
 CHASES = frozenset({Event.REMINDER, Event.ESCALATION})
 UK = ZoneInfo("Europe/London")  # the day a notice was sent, as its recipient saw it
 _SEX = {"M": "Male", "F": "Female", "U": "Not known or indeterminate"}
@@ -122,6 +141,40 @@ class Chased:
 
 
 @dataclass(frozen=True)
+class Query:
+    """For a query: the inbound notice it is about and what we ask."""
+
+    notice_reference: str
+    notice_event: Event
+    received_on: date
+    question: str
+    host: str  # our authority, asking
+    rows: Rows  # the notice as we read it (names only for a secure domain)
+
+    @property
+    def notice_title(self) -> str:
+        return EVENT_TITLES[self.notice_event]
+
+
+@dataclass(frozen=True)
+class ReconciledChild:
+    initials: str
+    child_id: str  # the placing authority's own id
+    start_date: date
+    place: str  # town and postcode district; the full postcode for a secure domain
+    name: str | None = None  # secure domains only
+    date_of_birth: date | None = None  # secure domains only
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """For a reconciliation: the children we believe the recipient still has placed here."""
+
+    host: str
+    children: tuple[ReconciledChild, ...]
+
+
+@dataclass(frozen=True)
 class Notice:
     """Everything one message needs, read from the database beforehand."""
 
@@ -137,6 +190,11 @@ class Notice:
     division: Division  # whose bank holidays count for its acknowledgement
     sections: tuple[Section, ...] = field(default=())
     chased: Chased | None = None  # reminders and escalations only
+    query: Query | None = None  # queries only
+    reconciliation: Reconciliation | None = None  # reconciliations only
+    # for our own partners: what they need of the placement, with no name in it
+    summary: Rows = field(default=())
+    child_id: int | None = None
 
     @property
     def reference(self) -> str:
@@ -151,6 +209,17 @@ class Notice:
         """Event, the child's initials and case reference, and the placing authority: never
         the child's name, which mail systems show and log everywhere."""
         about = f"{self.initials} ({self.case_reference})"
+        if self.query is not None:
+            return (
+                f"Query about your {self.query.notice_title.lower()} notice "
+                f"{self.query.notice_reference}: {about}"
+            )
+        if self.reconciliation is not None:
+            count = len(self.reconciliation.children)
+            return (
+                f"Please confirm: {count} {'child' if count == 1 else 'children'} placed in "
+                f"{self.reconciliation.host} by {self.recipient_name}"
+            )
         if self.chased is None:
             return f"{self.title}: {about} from {self.placing_authority}"
         if self.event == Event.REMINDER:
@@ -167,9 +236,18 @@ def render(notice: Notice) -> OutgoingMessage:
         template, link = "reminder", acknowledge_url(notice.chased.notification_id)
     elif notice.chased is not None:
         template, link = "escalation", child_url(notice.chased.child_id)
+    elif notice.query is not None:
+        template = "query"
+    elif notice.reconciliation is not None:
+        template = "reconciliation"
+    elif notice.summary and notice.child_id is not None:
+        template = "partner"
     context = {
         "notice": notice,
         "chased": notice.chased,
+        "query": notice.query,
+        "reconciliation": notice.reconciliation,
+        "child_link": child_url(notice.child_id) if notice.child_id is not None else None,
         "link": link,
         "long_date": _date,
         "acknowledge_within": current_app.config.get("ACKNOWLEDGE_WITHIN_WORKING_DAYS", 5),
@@ -215,12 +293,13 @@ def load_notices(
         )
     ).all()
     originals = [n.reminder_of for n in notifications if n.reminder_of is not None]
-    directory = _Directory(session, [*notifications, *originals])
+    inbound = _Inbound(session, notifications)
+    directory = _Directory(session, [*notifications, *originals], inbound.authority_codes)
     chases = _Chases(session, notifications, directory) if originals else None
     notices: dict[int, Notice | Exception] = {}
     for notification in notifications:
         try:
-            notices[notification.id] = _notice(notification, directory, chases)
+            notices[notification.id] = _notice(notification, directory, chases, inbound)
         except SQLAlchemyError:
             raise  # the database, not this notice
         except Exception as exc:
@@ -231,17 +310,23 @@ def load_notices(
 class _Directory:
     """The authorities, health bodies, contacts and social workers a batch refers to."""
 
-    def __init__(self, session: Session, notifications: Iterable[Notification]) -> None:
-        authority_codes: set[str] = set()
+    def __init__(
+        self,
+        session: Session,
+        notifications: Iterable[Notification],
+        more_authorities: Iterable[str] = (),
+    ) -> None:
+        authority_codes: set[str] = set(more_authorities)
         body_codes: set[str] = set()
         contact_ids: set[int] = set()
         user_ids: set[int] = set()
         for n in notifications:
-            authority_codes.add(n.child.responsible_authority_code)
-            if n.child.ehc_plan_maintained_by:
-                authority_codes.add(n.child.ehc_plan_maintained_by)
-            if n.child.social_worker_id:
-                user_ids.add(n.child.social_worker_id)
+            if n.child is not None:
+                authority_codes.add(n.child.responsible_authority_code)
+                if n.child.ehc_plan_maintained_by:
+                    authority_codes.add(n.child.ehc_plan_maintained_by)
+                if n.child.social_worker_id:
+                    user_ids.add(n.child.social_worker_id)
             if n.recipient_code is None:
                 continue
             if n.recipient_kind == RecipientKind.AUTHORITY:
@@ -313,7 +398,7 @@ def recipient_divisions(
 ) -> dict[int, Division]:
     """Whose bank holidays count for each notification's recipient (its working-day clock)."""
     batch = list(notifications)
-    directory = _Directory(session, batch)
+    directory = _Directory(session, batch)  # divisions need only the recipients
     return {n.id: directory.division(n) for n in batch}
 
 
@@ -355,6 +440,7 @@ class _Chases:
                 overdue = calendar.count(original.acknowledge_by, notification.send_by)
             except CalendarRangeError:
                 overdue = None
+        assert original.child_id is not None  # only notices about a child are chased
         return Chased(
             notification_id=original.id,
             event=Event(original.event),
@@ -367,12 +453,213 @@ class _Chases:
         )
 
 
+class _Inbound:
+    """What a batch's queries and reconciliations say: the inbound notices queried, and the
+    children each placing authority asked to reconcile has placed here now."""
+
+    def __init__(self, session: Session, notifications: Iterable[Notification]) -> None:
+        batch = list(notifications)
+        self.home = str(current_app.config["HOME_AUTHORITY"])
+        queried = {
+            n.inbound_notice_id
+            for n in batch
+            if n.event == Event.QUERY and n.inbound_notice_id is not None
+        }
+        self.notices: dict[int, InboundNotice] = {}
+        if queried:
+            self.notices = {
+                notice.id: notice
+                for notice in session.scalars(
+                    select(InboundNotice).where(InboundNotice.id.in_(queried))
+                )
+            }
+        placing = {
+            n.recipient_code
+            for n in batch
+            if n.event == Event.RECONCILIATION and n.recipient_code is not None
+        }
+        self.children: dict[str, list[tuple[Child, Placement]]] = {}
+        if placing:
+            # the list as it stands when the message is made: what we believe on sending
+            today = datetime.now(UK).date()
+            rows = session.execute(
+                select(Child, Placement)
+                .join(Placement, Placement.child_id == Child.id)
+                .where(
+                    Child.responsible_authority_code.in_(placing),
+                    Placement.host_authority_code == self.home,
+                    or_(Placement.end_date.is_(None), Placement.end_date >= today),
+                )
+                .order_by(Placement.start_date, Child.case_reference, Child.id)
+            ).all()
+            for child, placement in rows:
+                self.children.setdefault(child.responsible_authority_code, []).append(
+                    (child, placement)
+                )
+        self.authority_codes = (
+            {self.home} | placing | {n.placing_authority_code for n in self.notices.values()}
+        )
+
+    def notice(self, notification: Notification, directory: _Directory) -> Notice:
+        secure = directory.secure(notification)
+        host = directory.authority_name(self.home)
+        common: dict[str, Any] = {
+            "notification_id": notification.id,
+            "event": Event(notification.event),
+            "address": notification.address,
+            "message_id": notification.message_id,
+            "recipient_name": notification.recipient_name,
+            "secure": secure,
+            "division": directory.division(notification),
+        }
+        if notification.event == Event.QUERY:
+            inbound = self.notices.get(notification.inbound_notice_id or 0)
+            if inbound is None:
+                raise ValueError("The query names no inbound notice")
+            child = inbound.payload.get("child") or {}
+            return Notice(
+                **common,
+                case_reference=str(child.get("placing_authority_child_id") or ""),
+                initials=_initials(child),
+                placing_authority=directory.authority_name(inbound.placing_authority_code),
+                query=Query(
+                    notice_reference=inbound.reference,
+                    notice_event=Event(inbound.notice_type),
+                    received_on=inbound.received_at.astimezone(UK).date(),
+                    question=inbound.decision_note or "",
+                    host=host,
+                    rows=_query_rows(inbound.payload, secure),
+                ),
+            )
+        code = notification.recipient_code or ""
+        return Notice(
+            **common,
+            case_reference="",
+            initials="",
+            placing_authority=directory.authority_name(code),
+            reconciliation=Reconciliation(
+                host=host,
+                children=tuple(
+                    _reconciled(child, placement, secure)
+                    for child, placement in self.children.get(code, [])
+                ),
+            ),
+        )
+
+
+def _initials(child: dict[str, object]) -> str:
+    given, family = str(child.get("given_name") or " "), str(child.get("family_name") or " ")
+    return f"{given[:1]}{family[:1]}".strip().upper()
+
+
+def _district(postcode: str | None) -> str:
+    """The outward code ("WR5" of "WR5 3AA"): where, without the street."""
+    return (postcode or "").split(" ")[0]
+
+
+def _query_rows(payload: dict[str, object], secure: bool) -> Rows:
+    child: dict = payload.get("child") or {}  # type: ignore[assignment]
+    placement: dict = payload.get("placement") or {}  # type: ignore[assignment]
+    address: dict = placement.get("address") or {}
+    rows = [
+        (
+            "Child",
+            f"{child.get('given_name', '')} {child.get('family_name', '')}".strip()
+            if secure
+            else _initials(child),
+        ),
+        ("Your id for the child", str(child.get("placing_authority_child_id") or "")),
+    ]
+    if secure and child.get("date_of_birth"):
+        rows.append(("Date of birth", _date(date.fromisoformat(str(child["date_of_birth"])))))
+    if placement.get("start_date"):
+        rows.append(("Placement start", _date(date.fromisoformat(str(placement["start_date"])))))
+    if secure:
+        parts = [address.get(k) for k in ("line_1", "line_2", "town", "postcode")]
+        rows.append(("Placement address", ", ".join(str(x) for x in parts if x)))
+    else:
+        where = [address.get("town"), _district(address.get("postcode"))]
+        rows.append(("Placed in", ", ".join(str(x) for x in where if x)))
+    return tuple(rows)
+
+
+def _reconciled(child: Child, placement: Placement, secure: bool) -> ReconciledChild:
+    town = placement.town or ""
+    return ReconciledChild(
+        initials=child.initials,
+        child_id=child.case_reference,
+        start_date=placement.start_date,
+        place=", ".join(
+            x for x in (town, placement.postcode if secure else _district(placement.postcode)) if x
+        ),
+        name=f"{child.given_name} {child.family_name}" if secure else None,
+        date_of_birth=child.date_of_birth if secure else None,
+    )
+
+
+def _for_partner(notification: Notification) -> bool:
+    return (
+        notification.recipient_kind == RecipientKind.INTERNAL
+        and notification.recipient_role in PARTNER_ROLES
+        and notification.event not in CHASES
+        and notification.placement is not None
+    )
+
+
+def _partner_rows(notification: Notification, child: Child, placing: str) -> Rows:
+    """What our virtual school or health team needs to pick the child up: no name, no date
+    of birth (their addresses are not vetted); the rest is on the child's page."""
+    placement: Placement = notification.placement
+    today = datetime.now(UK).date()
+    age = (
+        today.year
+        - child.date_of_birth.year
+        - ((today.month, today.day) < (child.date_of_birth.month, child.date_of_birth.day))
+    )
+    contacts = {c.role: c for c in child.contacts if c.active}
+    rows = [
+        ("Placing authority", placing),
+        ("Their id for the child", child.case_reference),
+        ("Initials", child.initials),
+        ("Age", f"{age}"),
+        ("Legal status", _described("LS", child.legal_status)),
+        ("Placement start", _date(placement.start_date)),
+        ("Placement type", _described("PLACE", placement.placement_type)),
+        ("Placed in", ", ".join(x for x in (placement.town, _district(placement.postcode)) if x)),
+    ]
+    if notification.event == Event.PLACEMENT_END:
+        rows.append(
+            ("Placement ended", _date(placement.end_date) if placement.end_date else "Not recorded")
+        )
+        rows.append(
+            (
+                "Reason it ended",
+                _described("REC", placement.end_reason) if placement.end_reason else "Not recorded",
+            )
+        )
+    if notification.recipient_role == RecipientRole.VIRTUAL_SCHOOL:
+        rows.append(("School or education provider", _contact(contacts.get(RecipientRole.SCHOOL))))
+        rows.append(("EHC plan", "Yes" if child.ehc_plan_maintained_by else "No"))
+    else:
+        rows.append(("GP", _contact(contacts.get(RecipientRole.GP))))
+    return tuple(rows)
+
+
 def _notice(
-    notification: Notification, directory: _Directory, chases: _Chases | None = None
+    notification: Notification,
+    directory: _Directory,
+    chases: _Chases | None = None,
+    inbound: "_Inbound | None" = None,
 ) -> Notice:
     if not notification.address:
         raise ValueError("The notification has no address")
+    if notification.event in (Event.QUERY, Event.RECONCILIATION):
+        if inbound is None:
+            raise ValueError(f"The {notification.event} needs the inbound notices read")
+        return inbound.notice(notification, directory)
     child = notification.child
+    if child is None:
+        raise ValueError("The notification names no child")
     placing = directory.authority_name(child.responsible_authority_code)
     secure = directory.secure(notification)
     chased = None
@@ -393,6 +680,8 @@ def _notice(
         division=directory.division(notification),
         sections=_sections(notification, child, placing, directory) if secure else (),
         chased=chased,
+        summary=_partner_rows(notification, child, placing) if _for_partner(notification) else (),
+        child_id=child.id,
     )
 
 

@@ -15,6 +15,7 @@ twice (see notify/chasing).
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from types import FrameType
@@ -28,11 +29,13 @@ from notify.chasing.service import UK, ChaseResult, ChaseSettings, chase
 from notify.notifications.calendars import working_day_calendars
 from notify.notifications.channels.base import Channel
 from notify.notifications.delivery import DeliverySettings, Dispatched, dispatch_once, worker_name
+from notify.notifications.federation import Collected
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_POLL_SECONDS = 0.5
 DEFAULT_CHASE_HOUR = 7  # UK time
+DEFAULT_COLLECT_SECONDS = 300.0  # how often to ask after notices posted to other authorities
 # After a database error, wait this long (doubling to the maximum) before trying again.
 _RECOVERY_WAIT = (1.0, 30.0)
 
@@ -51,6 +54,8 @@ class Worker:
         *,
         chase_settings: ChaseSettings | None = None,
         chase_hour: int = DEFAULT_CHASE_HOUR,
+        collect: Callable[[Session], Collected] | None = None,
+        collect_every: float = DEFAULT_COLLECT_SECONDS,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.session = session
@@ -64,6 +69,9 @@ class Worker:
         self.chase_hour = chase_hour
         self.clock = clock
         self.chased_on: date | None = None  # the last day this process looked at chasing
+        self.collect = collect  # None: this worker does not ask after posted notices
+        self.collect_every = collect_every
+        self.collected_at: float | None = None  # time.monotonic() of the last time it asked
 
     def stop(self) -> None:
         self.stopping.set()
@@ -78,6 +86,7 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 self.chase_if_due()
+                self.collect_if_due()
                 done = self._dispatch()
             except SQLAlchemyError:
                 # The database went away or a transaction failed: what was claimed stays
@@ -106,6 +115,36 @@ class Worker:
             extra=self._extra(),
         )
         return self.totals
+
+    def collect_if_due(self) -> Collected | None:
+        """Every `collect_every` seconds, ask the authorities we posted notices to (federation)
+        which they have accepted: what it found, or None when it was not time."""
+        started = time.monotonic()
+        if self.collect is None or (
+            self.collected_at is not None and started - self.collected_at < self.collect_every
+        ):
+            return None
+        self.collected_at = started
+        try:
+            found = self.collect(self.session)
+        except SQLAlchemyError:
+            raise
+        except Exception:
+            logger.exception(
+                "Delivery worker %s: asking after posted notices failed", self.worker_id
+            )
+            self.session.rollback()
+            return None
+        self.session.commit()
+        if found.acknowledged or found.rejected:
+            logger.info(
+                "Delivery worker %s: %d posted notices accepted, %d rejected",
+                self.worker_id,
+                found.acknowledged,
+                found.rejected,
+                extra=self._extra(),
+            )
+        return found
 
     def chase_if_due(self) -> ChaseResult | None:
         """Chase once a working day, at the first poll from `chase_hour` UK time: what it

@@ -226,7 +226,7 @@ def plan_placement(session: Session, child: Child, details: PlacementDetails, to
             ]
 
     try:
-        home = resolve_postcode(session, child.home_postcode)
+        home = resolve_postcode(session, _home_postcode(child))
         placed = resolve_postcode(session, details.postcode)
     except PostcodeError as exc:
         problems["postcode"] = [str(exc)]
@@ -371,7 +371,7 @@ def plan_end(
         problems["end_reason"] = ["Choose a reason the placement ended from the 903 list"]
     if problems:
         raise InvalidInput(problems)
-    home = resolve_postcode(session, child.home_postcode)
+    home = resolve_postcode(session, _home_postcode(child))
     event = rules.PlacementEvent(
         kind=rules.Change.END,
         home_authority_code=child.responsible_authority_code,
@@ -467,6 +467,13 @@ def _recorded_withholding(placement: Placement) -> rules.Withholding | None:
         decided_by=first.decided_by,
         reason=first.reason,
     )
+
+
+def _home_postcode(child: Child) -> str:
+    """Our own children always have one (record_child requires it)."""
+    if child.home_postcode is None:
+        raise InvalidInput({"home_postcode": ["Add the child's home postcode first"]})
+    return child.home_postcode
 
 
 def _check_version(child: Child, expected_version: int) -> None:

@@ -27,7 +27,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import Authority, Child, HealthBody, Notification, Placement, User
+from models import Authority, Child, HealthBody, InboundNotice, Notification, Placement, User
 from models.enums import ApprovalLevel, Role
 from notify import audit, codes
 from notify.auth import roles_required
@@ -244,7 +244,7 @@ class PlacementRecord:
 def child_page(child_id: int) -> Any:
     child = _child_or_404(child_id)
     ours = child.responsible_authority_code == _home_authority()
-    notifications: dict[int, list[Notification]] = defaultdict(list)
+    notifications: dict[int | None, list[Notification]] = defaultdict(list)
     for n in db.session.scalars(
         select(Notification)
         .where(Notification.child_id == child.id)
@@ -275,6 +275,14 @@ def child_page(child_id: int) -> Any:
         may_record=ours and _may(RECORD_ROLES),
         may_approve=ours and _may(APPROVE_ROLES),
         today=_today(),
+        # another authority's child: the notices it sent us, newest first
+        inbound=[]
+        if ours
+        else db.session.scalars(
+            select(InboundNotice)
+            .where(InboundNotice.child_id == child.id)
+            .order_by(InboundNotice.received_at.desc())
+        ).all(),
     )
 
 

@@ -46,7 +46,7 @@ def test_opening_the_link_shows_what_the_notice_is_and_nothing_that_identifies_t
         "Confirm you have received this notice",
         "Placement start",
         f"PN-{notice.id}",
-        f"{child.initials}, our case reference {child.case_reference}",
+        f"{child.initials}, case reference {child.case_reference}",
         "Worcestershire",
         notice.recipient_name,
         "Your name",

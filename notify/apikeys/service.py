@@ -1,0 +1,67 @@
+"""Listing and revoking API keys (creating one is notify.auth.service.create_api_key)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import ApiClient, Authority
+
+
+class UnknownKey(LookupError):
+    """No key has the prefix given."""
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    """A key as an administrator sees it: never the key itself, nor its hash."""
+
+    prefix: str
+    name: str
+    authority_code: str
+    authority_name: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+def list_api_keys(session: Session) -> list[KeyRow]:
+    """Every key, live ones first, newest first within each."""
+    rows = session.execute(
+        select(ApiClient, Authority.name)
+        .join(Authority, Authority.code == ApiClient.authority_code)
+        .order_by(ApiClient.revoked_at.is_not(None), ApiClient.created_at.desc(), ApiClient.id)
+    ).all()
+    return [
+        KeyRow(
+            prefix=client.key_prefix,
+            name=client.name,
+            authority_code=client.authority_code,
+            authority_name=name,
+            scopes=tuple(sorted(client.scope_set)),
+            created_at=client.created_at,
+            last_used_at=client.last_used_at,
+            revoked_at=client.revoked_at,
+        )
+        for client, name in rows
+    ]
+
+
+def revoke_api_key(session: Session, prefix: str, now: datetime) -> tuple[ApiClient, bool]:
+    """Revoke the key with `prefix` from `now` on; returns it and whether this call revoked
+    it (False: it already was). The caller commits."""
+    client = session.scalar(
+        select(ApiClient).where(ApiClient.key_prefix == prefix.strip()).with_for_update()
+    )
+    if client is None:
+        raise UnknownKey(f"No API key has the prefix {prefix.strip()!r}")
+    if client.revoked_at is not None:
+        return client, False
+    client.revoked_at = now
+    return client, True

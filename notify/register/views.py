@@ -1,0 +1,433 @@
+"""Business support's pages: the triage queue of inbound notices, a notice and its three
+decisions (accept, query, reject), and the host register with its export and reconciliation.
+
+Views parse the form, call one service function, audit, commit once, and render.
+"""
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Authority, HealthBody, InboundNotice, Notification
+from models.base import utcnow
+from models.enums import Event, InboundStatus, Role
+from notify import audit, codes
+from notify.auth import roles_required
+from notify.extensions import db
+from notify.geography.postcode import PostcodeError
+from notify.geography.store import resolve_postcode
+from notify.notifications.rendering import UK
+from notify.placements.forms import add_problems
+from notify.placements.service import InvalidInput
+from notify.register.forms import (
+    AcceptForm,
+    QueryForm,
+    ReconcileForm,
+    RegisterFilterForm,
+    RejectForm,
+)
+from notify.register.queries import (
+    AGE_BANDS,
+    EXPORT_COLUMNS,
+    Page,
+    age_on,
+    days_ago,
+    filter_choices,
+    queue_counts,
+    register_export,
+    register_page,
+    register_summary,
+    triage_queue,
+)
+from notify.register.service import (
+    CannotDecide,
+    accept_notice,
+    find_hosted_child,
+    query_notice,
+    reconcile,
+    reject_notice,
+)
+
+bp = Blueprint("register", __name__)
+
+# Business support triage and keep the register; managers may look; admins hold every role.
+TRIAGE_VIEW_ROLES = (Role.BUSINESS_SUPPORT, Role.MANAGER)
+TRIAGE_DECIDE_ROLES = (Role.BUSINESS_SUPPORT,)
+REGISTER_ROLES = (Role.BUSINESS_SUPPORT, Role.MANAGER, Role.SQA_OFFICER)
+RECONCILE_ROLES = (Role.BUSINESS_SUPPORT,)
+NOTICE_TITLES = {
+    Event.PLACEMENT_START: "Placement start",
+    Event.ADDRESS_CHANGE: "Change of address",
+    Event.PLACEMENT_END: "Placement end",
+}
+STATUS_TAGS = {
+    InboundStatus.RECEIVED: ("Received", "govuk-tag--blue"),
+    InboundStatus.QUERIED: ("Queried", "govuk-tag--yellow"),
+    InboundStatus.ACCEPTED: ("Accepted", "govuk-tag--green"),
+    InboundStatus.REJECTED: ("Rejected", "govuk-tag--red"),
+}
+
+
+def _db() -> Session:
+    return db.session()
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+def _today() -> date:
+    return datetime.now(UK).date()
+
+
+def _home() -> str:
+    return str(current_app.config["HOME_AUTHORITY"])
+
+
+def _may(roles: tuple[str, ...]) -> bool:
+    return current_user.role in roles or current_user.role == Role.ADMIN
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "notice_titles": NOTICE_TITLES,
+        "status_tags": STATUS_TAGS,
+        "describe": _describe,
+        "ago": lambda then: days_ago(then, _now()),
+        "age_on": age_on,
+    }
+
+
+def _describe(list_name: str, code: str | None) -> str:
+    if not code:
+        return "Not given"
+    try:
+        return f"{code}: {codes.describe(list_name, code)}"
+    except codes.UnknownCode:
+        return code
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _pagination(
+    page: Page, endpoint: str, args: dict[str, Any], label: str
+) -> dict[str, Any] | None:
+    """Parameters of the GOV.UK pagination component, or None for a single page."""
+    if page.pages <= 1:
+        return None
+
+    def href(n: int) -> str:
+        return url_for(endpoint, **args, page=n if n > 1 else None)
+
+    numbers = sorted(
+        {1, page.pages, page.page - 1, page.page, page.page + 1} & set(range(1, page.pages + 1))
+    )
+    items: list[dict[str, Any]] = []
+    for i, n in enumerate(numbers):
+        if i and n - numbers[i - 1] > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "href": href(n), "current": n == page.page})
+    params: dict[str, Any] = {"items": items, "landmarkLabel": label}
+    if page.page > 1:
+        params["previous"] = {"href": href(page.page - 1)}
+    if page.page < page.pages:
+        params["next"] = {"href": href(page.page + 1)}
+    return params
+
+
+# --- the triage queue ------------------------------------------------------------------------
+
+
+@bp.get("/inbound")
+@roles_required(*TRIAGE_VIEW_ROLES)
+def queue() -> Any:
+    page = triage_queue(_db(), _page_number())
+    return render_template(
+        "views/register/queue.html",
+        queue=page,
+        counts=queue_counts(_db()),
+        pagination=_pagination(page, "register.queue", {}, "Inbound notice pages"),
+    )
+
+
+def _notice_or_404(notice_id: int) -> InboundNotice:
+    notice = db.session.get(InboundNotice, notice_id)
+    if notice is None:
+        abort(404)
+    return notice
+
+
+def _notice_page(notice: InboundNotice, status: int = 200, **context: Any) -> Any:
+    payload = notice.payload
+    address = ((payload.get("placement") or {}).get("address")) or {}
+    placed_in = None
+    if address.get("postcode"):
+        try:
+            placed_in = resolve_postcode(_db(), address["postcode"])
+        except PostcodeError:
+            placed_in = None
+    health = None
+    if placed_in is not None and placed_in.health_bodies:
+        health = db.session.get(HealthBody, placed_in.health_bodies[0].code)
+    ehc = ((payload.get("child") or {}).get("ehc_plan") or {}).get("maintained_by")
+    queries = db.session.scalars(
+        select(Notification)
+        .where(Notification.inbound_notice_id == notice.id, Notification.event == Event.QUERY)
+        .order_by(Notification.id)
+    ).all()
+    audit.record("view", "inbound_notice", notice.id)
+    db.session.commit()
+    context.setdefault("accept_form", AcceptForm())
+    return render_template(
+        "views/register/notice.html",
+        notice=notice,
+        payload=payload,
+        placing=db.session.get(Authority, notice.placing_authority_code),
+        ehc_authority=db.session.get(Authority, ehc) if ehc else None,
+        match=find_hosted_child(_db(), notice),
+        placed_in=placed_in,
+        health_body=health,
+        queries=queries,
+        open=notice.status in (InboundStatus.RECEIVED, InboundStatus.QUERIED),
+        may_decide=_may(TRIAGE_DECIDE_ROLES),
+        today=_today(),
+        **context,
+    ), status
+
+
+@bp.get("/inbound/<int:notice_id>")
+@roles_required(*TRIAGE_VIEW_ROLES)
+def notice(notice_id: int) -> Any:
+    return _notice_page(_notice_or_404(notice_id))
+
+
+@bp.post("/inbound/<int:notice_id>/accept")
+@roles_required(*TRIAGE_DECIDE_ROLES)
+def accept(notice_id: int) -> Any:
+    found = _notice_or_404(notice_id)
+    form = AcceptForm()
+    if not form.validate_on_submit():
+        return _notice_page(found, 400, accept_form=form)
+    try:
+        done = accept_notice(
+            _db(),
+            found.id,
+            home_authority_code=_home(),
+            user_id=current_user.id,
+            today=_today(),
+        )
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _notice_page(_notice_or_404(notice_id), 422, problems=exc.fields)
+    except CannotDecide as exc:
+        db.session.rollback()
+        flash(str(exc), "info")
+        return redirect(url_for(".notice", notice_id=notice_id))
+    if done.already_accepted:
+        flash(f"Notice {done.notice.reference} had already been accepted", "info")
+        return redirect(url_for("placements.child_page", child_id=done.child.id))
+    audit.record(
+        "accept",
+        "inbound_notice",
+        done.notice.id,
+        child_id=done.child.id,
+        placement_id=done.placement.id,
+        created_child=done.created_child,
+        notifications=[n.id for n in done.notifications],
+    )
+    db.session.commit()
+    what = "added to the register" if done.created_child else "register updated"
+    flash(f"Notice {done.notice.reference} accepted: {what}", "success")
+    return redirect(url_for("placements.child_page", child_id=done.child.id))
+
+
+@bp.route("/inbound/<int:notice_id>/query", methods=["GET", "POST"])
+@roles_required(*TRIAGE_DECIDE_ROLES)
+def query(notice_id: int) -> Any:
+    found = _notice_or_404(notice_id)
+    form = QueryForm()
+    if found.status != InboundStatus.RECEIVED:
+        flash(f"Notice {found.reference} is {found.status}: it cannot be queried now", "info")
+        return redirect(url_for(".notice", notice_id=found.id))
+    if form.validate_on_submit():
+        try:
+            sent = query_notice(
+                _db(),
+                found.id,
+                question=form.question.data or "",
+                user_id=current_user.id,
+                today=_today(),
+            )
+        except InvalidInput as exc:
+            db.session.rollback()
+            add_problems(form, exc.fields)
+        except CannotDecide as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+            return redirect(url_for(".notice", notice_id=notice_id))
+        else:
+            audit.record("query", "inbound_notice", found.id, notification_id=sent.id)
+            db.session.commit()
+            flash(f"Query sent about notice {found.reference}: it stays on the queue", "success")
+            return redirect(url_for(".queue"))
+    return render_template(
+        "views/register/query.html", form=form, notice=found, recipient=_query_recipient(found)
+    )
+
+
+def _query_recipient(notice: InboundNotice) -> str:
+    worker = (notice.payload.get("contacts") or {}).get("social_worker") or {}
+    if worker.get("email"):
+        return f"{worker.get('name') or 'The social worker'} ({worker['email']})"
+    authority = db.session.get(Authority, notice.placing_authority_code)
+    name = authority.name if authority else notice.placing_authority_code
+    if authority and authority.notification_email:
+        return f"{name} ({authority.notification_email})"
+    return f"{name} (no notification address yet: it waits until the directory has one)"
+
+
+@bp.route("/inbound/<int:notice_id>/reject", methods=["GET", "POST"])
+@roles_required(*TRIAGE_DECIDE_ROLES)
+def reject(notice_id: int) -> Any:
+    found = _notice_or_404(notice_id)
+    form = RejectForm()
+    if found.status not in (InboundStatus.RECEIVED, InboundStatus.QUERIED):
+        flash(f"Notice {found.reference} is {found.status}: it cannot be rejected now", "info")
+        return redirect(url_for(".notice", notice_id=found.id))
+    if form.validate_on_submit():
+        try:
+            reject_notice(
+                _db(),
+                found.id,
+                reason=form.reason.data or "",
+                detail=form.detail.data,
+                user_id=current_user.id,
+            )
+        except InvalidInput as exc:
+            db.session.rollback()
+            add_problems(form, exc.fields)
+        except CannotDecide as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+            return redirect(url_for(".notice", notice_id=notice_id))
+        else:
+            audit.record("reject", "inbound_notice", found.id, reason=form.reason.data)
+            db.session.commit()
+            flash(f"Notice {found.reference} rejected", "success")
+            return redirect(url_for(".queue"))
+    return render_template("views/register/reject.html", form=form, notice=found)
+
+
+# --- the register ----------------------------------------------------------------------------
+
+
+def _filter_form() -> RegisterFilterForm:
+    form = RegisterFilterForm(request.args, filter_choices(_db(), _home()))
+    if request.args:
+        form.validate()
+    return form
+
+
+@bp.get("/register")
+@roles_required(*REGISTER_ROLES)
+def register() -> Any:
+    today, now = _today(), _now()
+    form = _filter_form()
+    filters = form.filters()
+    page = register_page(_db(), _home(), today, filters, now, _page_number())
+    return render_template(
+        "views/register/register.html",
+        form=form,
+        filters=filters,
+        register=page,
+        summary=register_summary(_db(), _home(), today, now),
+        pagination=_pagination(page, "register.register", filters.as_args(), "Register pages"),
+        age_bands=AGE_BANDS,
+        today=today,
+        may_reconcile=_may(RECONCILE_ROLES),
+        reconcile_form=ReconcileForm(),
+    )
+
+
+@bp.get("/register.csv")
+@roles_required(*REGISTER_ROLES)
+def register_csv() -> Any:
+    """The filtered register as CSV, every placement here: for staff, so names and dates of
+    birth are in it (never in a log)."""
+    today, now = _today(), _now()
+    filters = _filter_form().filters()
+    audit.record("export", "host_register", None, **filters.as_args())
+    # Written whole before it is sent: streaming would hold the transaction open.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in register_export(_db(), _home(), today, filters, now):
+        writer.writerow([_cell(v) for v in row])
+    db.session.commit()
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="host-register-{today.isoformat()}.csv"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return value.astimezone(UK).date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
+        return f"'{value}"  # a spreadsheet must not read free text as a formula
+    return value
+
+
+@bp.post("/register/reconcile")
+@roles_required(*RECONCILE_ROLES)
+def reconcile_register() -> Any:
+    form = ReconcileForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done = reconcile(_db(), home_authority_code=_home(), today=_today())
+    audit.record(
+        "reconcile",
+        "host_register",
+        None,
+        notifications=[n.id for n in done.written],
+        already_today=list(done.already_today),
+    )
+    db.session.commit()
+    written = len(done.written)
+    if written:
+        flash(
+            f"Reconciliation requests written to {written} placing "
+            f"{'authority' if written == 1 else 'authorities'}",
+            "success",
+        )
+    else:
+        flash("Every placing authority has already been asked today: nothing new sent", "info")
+    return redirect(url_for(".register"))
