@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 from flask import Flask, abort, g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+from sqlalchemy import Select, func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from models import ApiClient
@@ -108,6 +109,19 @@ def map_fields(problems: Mapping[str, list[str]], paths: Mapping[str, str]) -> d
     for name, messages in problems.items():
         mapped.setdefault(paths.get(name, name), []).extend(messages)
     return mapped
+
+
+def page_of(statement: Select[Any], pagination_parameters: Any) -> list[Any]:
+    """One page of `statement`'s rows for a flask-smorest paginated view, telling it the total.
+    flask-smorest bounds the page size but not the page number: past the end is an empty
+    page (and no offset that overflows the database's integers)."""
+    pagination_parameters.item_count = db.session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    )
+    offset = pagination_parameters.first_item
+    if offset >= pagination_parameters.item_count:
+        return []
+    return list(db.session.scalars(statement.offset(offset).limit(pagination_parameters.page_size)))
 
 
 def current_client() -> ApiClient:

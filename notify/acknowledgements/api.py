@@ -12,7 +12,7 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from models import Authority, Notification
@@ -32,7 +32,7 @@ from notify.acknowledgements.service import (
     about,
     acknowledge_notification,
 )
-from notify.apikit import current_client, fail, require_scope
+from notify.apikit import current_client, fail, page_of, require_scope
 from notify.extensions import db
 
 READ, ACK = "notifications:read", "notifications:ack"
@@ -81,21 +81,8 @@ class Notifications(MethodView):
         )
         if query["since"] is not None:
             statement = statement.where(Notification.sent_at >= query["since"])
-        pagination_parameters.item_count = db.session.scalar(
-            select(func.count()).select_from(statement.subquery())
-        )
-        offset = pagination_parameters.first_item
-        # flask-smorest bounds the page size, not the page number: past the end is empty.
-        notifications = (
-            list(
-                db.session.scalars(
-                    statement.order_by(Notification.sent_at, Notification.id)
-                    .offset(offset)
-                    .limit(pagination_parameters.page_size)
-                )
-            )
-            if offset < pagination_parameters.item_count
-            else []
+        notifications = page_of(
+            statement.order_by(Notification.sent_at, Notification.id), pagination_parameters
         )
         audit.record(
             "api_notification_list",

@@ -13,13 +13,12 @@ from flask import current_app, g, request, url_for
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from models import InboundNotice
 from models.base import utcnow
 from notify import audit
-from notify.apikit import current_client, fail, fail_validation, require_scope
+from notify.apikit import current_client, fail, fail_validation, page_of, require_scope
 from notify.extensions import db, limiter
 from notify.inbound.schemas import (
     InboundNoticeInSchema,
@@ -126,18 +125,7 @@ class Notices(MethodView):
         your last call to learn of decisions.
         """
         statement = notices_of(current_client().authority_code, query["since"])
-        pagination_parameters.item_count = db.session.scalar(
-            select(func.count()).select_from(statement.subquery())
-        )
-        offset = pagination_parameters.first_item
-        # flask-smorest bounds the page size, not the page number: past the end is empty.
-        notices = (
-            list(
-                db.session.scalars(statement.offset(offset).limit(pagination_parameters.page_size))
-            )
-            if offset < pagination_parameters.item_count
-            else []
-        )
+        notices = page_of(statement, pagination_parameters)
         audit.record("api_inbound_list", "inbound_notice", None, notice_ids=[n.id for n in notices])
         db.session.commit()
         return notices

@@ -14,13 +14,20 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Child, Notification, Placement
 from notify import audit
-from notify.apikit import current_client, fail, fail_validation, map_fields, require_scope
+from notify.apikit import (
+    current_client,
+    fail,
+    fail_validation,
+    map_fields,
+    page_of,
+    require_scope,
+)
 from notify.extensions import db
 from notify.placements.schemas import (
     ChildInSchema,
@@ -76,23 +83,7 @@ class Children(MethodView):
         )
         if "case_reference" in query:
             statement = statement.where(Child.case_reference == query["case_reference"])
-        pagination_parameters.item_count = db.session.scalar(
-            select(func.count()).select_from(statement.subquery())
-        )
-        # flask-smorest bounds the page size but not the page number; an offset beyond
-        # every row is an empty page, and must not overflow the database's integers.
-        offset = pagination_parameters.first_item
-        children = (
-            list(
-                db.session.scalars(
-                    statement.order_by(Child.id)
-                    .offset(offset)
-                    .limit(pagination_parameters.page_size)
-                )
-            )
-            if offset < pagination_parameters.item_count
-            else []
-        )
+        children = page_of(statement.order_by(Child.id), pagination_parameters)
         audit.record(
             "api_child_search",
             "child",
