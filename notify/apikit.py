@@ -18,7 +18,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, NoReturn
 
-from flask import Flask, abort, g, request
+from flask import Flask, Response, abort, g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import Select, func, select
@@ -26,6 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from models import ApiClient
 from models.base import utcnow
+from notify import audit
 from notify.auth.service import find_api_client
 from notify.errors import error_envelope, validation_envelope
 from notify.extensions import api, csrf, db
@@ -62,6 +63,8 @@ def init_app(app: Flask) -> None:
     # flask-smorest documents its own error payload for every status it references. Its
     # response components are registered lazily, so registering them again, before any
     # blueprint refers to them, makes every error response in the document our envelope.
+    app.before_request(_forget_last_request)
+    app.after_request(_audit_refusal)
     api.ERROR_SCHEMA = ErrorEnvelopeSchema
     api._register_responses()
     api.spec.components.security_scheme(
@@ -75,10 +78,14 @@ def init_app(app: Flask) -> None:
     )
 
 
+_API_BLUEPRINTS: set[str] = set()
+
+
 def register_blueprint(blp: Blueprint) -> None:
-    """Register an API blueprint: served, documented, and exempt from CSRF (keys, not cookies,
-    authenticate it)."""
+    """Register an API blueprint: served, documented, exempt from CSRF (keys, not cookies,
+    authenticate it), and every call by a known key audited, refused ones included."""
     csrf.exempt(blp)
+    _API_BLUEPRINTS.add(blp.name)
     api.register_blueprint(blp)
 
 
@@ -122,6 +129,37 @@ def page_of(statement: Select[Any], pagination_parameters: Any) -> list[Any]:
     if offset >= pagination_parameters.item_count:
         return []
     return list(db.session.scalars(statement.offset(offset).limit(pagination_parameters.page_size)))
+
+
+def _forget_last_request() -> None:
+    # `g` lives as long as the app context, which a caller (a test, a script) may hold across
+    # several requests: nothing of one call's key or audit may carry over to the next.
+    g.pop("api_key_prefix", None)
+    g.pop("audited", None)
+
+
+def _audit_refusal(response: Response) -> Response:
+    """A call by a known key that its view refused without auditing it (bad body, wrong
+    scope, not found, rate limited), audited on its own: what was asked, never the body.
+    Calls with no valid key are not: anyone could fill the trail with them."""
+    if (
+        request.blueprint not in _API_BLUEPRINTS
+        or response.status_code < 400
+        or g.get("audited")
+        or not g.get("api_key_prefix")
+    ):
+        return response
+    db.session.rollback()
+    audit.record(
+        "api_refused",
+        "api",
+        None,
+        method=request.method,
+        path=request.path,
+        status=response.status_code,
+    )
+    db.session.commit()
+    return response
 
 
 def current_client() -> ApiClient:

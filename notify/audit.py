@@ -15,6 +15,7 @@ def record(action: str, subject_type: str, subject_id: Any = None, **detail: Any
     `detail` holds identifiers and codes only: never a child's name or date of birth.
     """
     user_id = current_user.id if current_user and current_user.is_authenticated else None
+    g.audited = True
     db.session.add(
         AuditEvent(
             user_id=user_id,

@@ -541,3 +541,23 @@ def test_each_call_is_audited_with_the_keys_prefix(
     assert all(e.api_key_prefix == prefix for e in events)
     assert events[0].subject_id == created["id"]
     assert events[3].detail == {"notice_ids": [int(created["id"])]}
+
+
+def test_a_call_refused_before_its_view_is_audited_too_but_not_one_without_a_valid_key(
+    client: FlaskClient, db_session: Session, key: str
+) -> None:
+    invalid = post(client, key, notice_body(child={"nhs_number": "123"}))
+    not_json = client.post(PATH, data="<notice/>", headers=bearer(key))
+    missing = client.get(f"{PATH}/999999", headers=bearer(key))
+    forged = post(client, "pn_00000000.not-a-key", notice_body())
+
+    events = list(
+        db_session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "api_refused").order_by(AuditEvent.id)
+        )
+    )
+
+    assert [r.status_code for r in (invalid, not_json, missing, forged)] == [422, 415, 404, 401]
+    assert [(e.detail or {}).get("status") for e in events] == [422, 415, 404]
+    assert {e.api_key_prefix for e in events} == {key.split(".")[0]}
+    assert all((e.detail or {}).get("path", "").startswith(PATH) for e in events)
