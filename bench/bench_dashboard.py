@@ -5,6 +5,9 @@
     .venv/bin/python bench/bench_dashboard.py --postgres                   # a throwaway cluster
     .venv/bin/python bench/bench_dashboard.py --database URL               # a throwaway database
 
+Given a database an earlier run left (`--database`), it is migrated to head and grown from
+the children it holds, so a profile can be repeated without growing it again.
+
 The database is built by the migrations and holds seeds/. Children are added by plain SQL,
 growing the register to each size in turn, each with one current placement (two in five out
 of area, across sixty authorities) and ten notices spread over three years: most
@@ -35,7 +38,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from models import Authority, Child, Notification, Placement  # noqa: E402
+from models import Authority, Child, Notification, Placement, User  # noqa: E402
 from notify import create_app  # noqa: E402
 from notify.auth.service import create_user  # noqa: E402
 from notify.config import for_testing  # noqa: E402
@@ -78,10 +81,15 @@ def main() -> int:
         with app.app_context():
             started = time.perf_counter()
             upgrade()
-            load_reference(db.session(), ROOT / "seeds")
-            create_user(
-                db.session(), email=EMAIL, name="Bench SQA", role="sqa_officer", password=PASSWORD
-            )
+            if db.session.scalar(select(User.id).where(User.email == EMAIL)) is None:
+                load_reference(db.session(), ROOT / "seeds")
+                create_user(
+                    db.session(),
+                    email=EMAIL,
+                    name="Bench SQA",
+                    role="sqa_officer",
+                    password=PASSWORD,
+                )
             db.session.commit()
             print(f"migrated and loaded seeds/ in {time.perf_counter() - started:.1f} s")
             db.session.remove()

@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.children import Approval, Child, Contact, Placement, Withholding
+from models.dashboard import NoticeCount
 from models.inbound import InboundNotice
 from models.notifications import DeliveryAttempt, Notification
 from models.reference import (
@@ -31,6 +32,7 @@ __all__ = [
     "DistrictHealthBody",
     "HealthBody",
     "InboundNotice",
+    "NoticeCount",
     "Notification",
     "Placement",
     "Postcode",

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -15,6 +15,9 @@ from models.enums import (
     RecipientRole,
     check_in,
 )
+
+# Written out (not bound parameters) so that the planners match queries to the partial index.
+AWAITING = "status = 'sent' AND event IN ('placement_start', 'address_change', 'placement_end')"
 
 
 class Notification(Base):
@@ -37,6 +40,15 @@ class Notification(Base):
         # notices sent to authorities over a year
         Index("ix_notifications_status_acknowledge_by_event", "status", "acknowledge_by", "event"),
         Index("ix_notifications_recipient_kind_sent_at", "recipient_kind", "sent_at"),
+        # statutory notices awaiting acknowledgement, in chase-list order: the reminders,
+        # which stay "sent" for ever, are left out of the index rather than skipped in it
+        Index(
+            "ix_notifications_awaiting",
+            "acknowledge_by",
+            "id",
+            postgresql_where=text(AWAITING),
+            sqlite_where=text(AWAITING),
+        ),
         # the n-th reminder (or escalation) of a notification exists once, however often
         # and however concurrently the chaser runs
         UniqueConstraint("reminder_of_id", "event", "chase_number"),

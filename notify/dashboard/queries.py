@@ -1,8 +1,10 @@
 """What the SQA dashboard shows, each panel one or two aggregate statements.
 
 Every count, percentage and median is worked out by the database (GROUP BY, window
-functions); Python only receives the handful of rows a panel shows. Functions take the
-session and `today` (the UK date), so tests can fix the date.
+functions); Python only receives the handful of rows a panel shows. What was sent over the
+year is read from `notice_counts` (monthly totals the database keeps as notices change); what
+is awaited or overdue now, from the notices themselves through a partial index. Functions
+take the session and `today` (the UK date), so tests can fix the date.
 """
 
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Date,
     Integer,
     Select,
     String,
@@ -23,17 +26,27 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     not_,
     or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
-from models import Approval, Authority, Child, HealthBody, Notification, Placement, User
+from models import (
+    Approval,
+    Authority,
+    Child,
+    HealthBody,
+    NoticeCount,
+    Notification,
+    Placement,
+    User,
+)
 from models.enums import ApprovalLevel, Event, NotificationStatus, RecipientKind, Role
 from notify import codes
 from notify.calendar import CalendarRangeError, WorkingDays
-from notify.dashboard.sql import UK, elapsed_days, uk_date, uk_midnight
+from notify.dashboard.sql import UK, uk_date, uk_midnight
 
 # The statutory notices (reg 13 and 14). SQA alerts are our own; reminders and escalations
 # chase a notice and are not themselves acknowledged.
@@ -42,14 +55,24 @@ TREND_MONTHS = 12
 CHASE_PAGE_SIZE = 25
 
 N = Notification
+C = NoticeCount
 
 
 def _statutory() -> ColumnElement[bool]:
     return N.event.in_([e.value for e in STATUTORY])
 
 
+def _awaiting() -> ColumnElement[bool]:
+    """Statutory notices sent and not acknowledged: the predicate of the partial index
+    ix_notifications_awaiting, its values written out so the planners match the two."""
+    return and_(
+        N.status == literal_column(f"'{NotificationStatus.SENT.value}'"),
+        N.event.in_([literal_column(f"'{e.value}'") for e in STATUTORY]),
+    )
+
+
 def _overdue(today: date) -> ColumnElement[bool]:
-    return and_(N.status == NotificationStatus.SENT, N.acknowledge_by < today, _statutory())
+    return and_(_awaiting(), N.acknowledge_by < today)
 
 
 def _current_out_of_area(home_code: str, today: date) -> ColumnElement[bool]:
@@ -130,18 +153,27 @@ def headline_counts(session: Session, home_code: str, today: date) -> Headlines:
     def count_placements(where: ColumnElement[bool]) -> Select[Any]:
         return select(func.count(func.distinct(Placement.child_id))).join(Child).where(where)
 
+    # Sent late this quarter: the months' totals, less any sent after today (none, unless
+    # `today` is in the past), an empty range of the sent_at index.
+    next_month = _month_start(today, -1)
+    late_in_months = (
+        select(func.coalesce(func.sum(C.sent_late), 0))
+        .where(C.month >= quarter, C.month < next_month)
+        .scalar_subquery()
+    )
+    late_after_today = count_notifications(
+        _statutory(),
+        N.sent_at >= uk_midnight(today + timedelta(days=1)),
+        N.sent_at < uk_midnight(next_month),
+        uk_date(N.sent_at) > N.send_by,
+    ).scalar_subquery()
     statement = select(
         count_placements(_current_out_of_area(home_code, today)).scalar_subquery(),
-        count_notifications(N.status == NotificationStatus.SENT, _statutory()).scalar_subquery(),
+        count_notifications(_awaiting()).scalar_subquery(),
         count_notifications(_overdue(today)).scalar_subquery(),
         count_notifications(N.status == NotificationStatus.FAILED).scalar_subquery(),
         count_notifications(N.status == NotificationStatus.NEEDS_ADDRESS).scalar_subquery(),
-        count_notifications(
-            _statutory(),
-            N.sent_at >= uk_midnight(quarter),
-            N.sent_at < uk_midnight(today + timedelta(days=1)),
-            uk_date(N.sent_at) > N.send_by,
-        ).scalar_subquery(),
+        late_in_months - late_after_today,
         select(func.count())
         .select_from(Placement)
         .join(Child)
@@ -334,7 +366,21 @@ def chase_list(
     Days overdue are working days in `calendar` (England and Wales), else calendar days.
     """
     base = _chase_select(today, filters)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    if filters.host_authority or filters.health_body or filters.team or filters.social_worker_id:
+        counted = select(func.count()).select_from(base.subquery())
+    else:
+        # The inner joins only require a child and a placement (foreign keys): counted from
+        # the index alone, without joining every overdue notice to its child
+        counted = (
+            select(func.count())
+            .select_from(N)
+            .where(
+                *_chase_where(today, filters),
+                N.child_id.is_not(None),
+                N.placement_id.is_not(None),
+            )
+        )
+    total = session.scalar(counted) or 0
     page = max(1, min(page, max(1, -(-total // per_page))))
     rows = session.execute(
         base.order_by(N.acknowledge_by, N.id).limit(per_page).offset((page - 1) * per_page)
@@ -407,19 +453,14 @@ class AuthorityRow:
 BUCKETS_PER_DAY = 10
 
 
-def _bucket(days: ColumnElement[float]) -> ColumnElement[int]:
-    """Days as a whole number of tenths, for the distribution a median is read from."""
-    return func.round(days * BUCKETS_PER_DAY)
-
-
 def _median_from_histogram(histogram: CTE, key: str) -> Subquery:
     """Per `key`, the median days to acknowledge, read off a histogram of (key, tenths,
     count) rows by running totals: the bucket holding the middle notice (or the middle two).
 
-    The database counts notices per tenth of a day first (GROUP BY: no sort of every
-    notice, which on a large register spills to disk); the windows then run over that
-    distribution, a few hundred rows. Exact to a tenth of a day; percentile_cont would be
-    exact but PostgreSQL has it and SQLite does not.
+    The histogram comes from the monthly totals, which count notices per tenth of a day
+    (no sort of every notice); the windows run over that distribution, a few hundred rows.
+    Exact to a tenth of a day; percentile_cont would be exact but PostgreSQL has it and
+    SQLite does not.
     """
     h = histogram
     running = (
@@ -444,15 +485,42 @@ def _median_from_histogram(histogram: CTE, key: str) -> Subquery:
     )
 
 
+def _histogram(key: InstrumentedAttribute[Any], *where: ColumnElement[bool], name: str) -> CTE:
+    """Per `key` and tenths of a day to acknowledge (NULL: not acknowledged), from the monthly
+    totals: the notices sent, those acknowledged, and those acknowledged in time."""
+    return (
+        select(
+            key.label("key"),
+            case((C.acknowledged, C.tenths)).label("tenths"),
+            func.sum(C.notices).label("n"),
+            func.sum(case((C.acknowledged, C.notices), else_=0)).label("acknowledged"),
+            func.sum(C.in_time).label("in_time"),
+        )
+        .where(*where, C.notices != 0)
+        .group_by(key, C.acknowledged, C.tenths)
+        .cte(name)
+    )
+
+
+def _totals(histogram: CTE) -> Subquery:
+    h = histogram
+    return (
+        select(
+            h.c.key,
+            func.sum(h.c.n).label("sent"),
+            func.sum(h.c.acknowledged).label("acknowledged"),
+            func.sum(h.c.in_time).label("in_time"),
+        )
+        .group_by(h.c.key)
+        .subquery()
+    )
+
+
 def by_authority(session: Session, home_code: str, today: date) -> list[AuthorityRow]:
     """For each other authority: our children placed there now, and how it has answered the
     notices sent to it over the last twelve months. Worst answerers first."""
-    since = uk_midnight(_month_start(today, TREND_MONTHS - 1))
-    to_authorities = and_(
-        N.recipient_kind == RecipientKind.AUTHORITY,
-        N.recipient_code != home_code,
-        _statutory(),
-    )
+    first_month = _month_start(today, TREND_MONTHS - 1)
+    since = uk_midnight(first_month)
     children = (
         select(
             Placement.host_authority_code.label("code"),
@@ -463,48 +531,29 @@ def by_authority(session: Session, home_code: str, today: date) -> list[Authorit
         .group_by(Placement.host_authority_code)
         .subquery()
     )
-    acknowledged = N.acknowledged_at.is_not(None)
-    due = or_(acknowledged, N.acknowledge_by < today)
-    in_time = and_(acknowledged, uk_date(N.acknowledged_at) <= N.acknowledge_by)
-    # one pass over the year's notices: the counts, and the distribution of days to
-    # acknowledge (for the median) beside them
-    rows = (
+    # the year's notices to each authority, and the distribution of days to acknowledge them
+    histogram = _histogram(
+        C.authority_code,
+        C.month >= first_month,
+        C.authority_code != "",
+        C.authority_code != home_code,
+        name="authority_histogram",
+    )
+    medians = _median_from_histogram(histogram, "key")
+    sent = _totals(histogram)
+    # Overdue now, and of those the ones sent this year: a notice is due once acknowledged
+    # or overdue (sent and past its acknowledge-by date).
+    overdue = (
         select(
             N.recipient_code.label("code"),
-            case((due, 1), else_=0).label("due"),
-            case((in_time, 1), else_=0).label("in_time"),
-            case((acknowledged, _bucket(elapsed_days(N.sent_at, N.acknowledged_at)))).label(
-                "tenths"
-            ),
+            func.count().label("overdue"),
+            func.sum(case((N.sent_at >= since, 1), else_=0)).label("overdue_this_year"),
         )
-        .where(to_authorities, N.sent_at >= since)
-        .subquery()
-    )
-    histogram = (
-        select(
-            rows.c.code,
-            rows.c.tenths,
-            func.count().label("n"),
-            func.sum(rows.c.due).label("due"),
-            func.sum(rows.c.in_time).label("in_time"),
+        .where(
+            N.recipient_kind == RecipientKind.AUTHORITY,
+            N.recipient_code != home_code,
+            _overdue(today),
         )
-        .group_by(rows.c.code, rows.c.tenths)
-        .cte("authority_histogram")
-    )
-    medians = _median_from_histogram(histogram, "code")
-    sent = (
-        select(
-            histogram.c.code,
-            func.sum(histogram.c.n).label("sent"),
-            func.sum(histogram.c.due).label("due"),
-            func.sum(histogram.c.in_time).label("in_time"),
-        )
-        .group_by(histogram.c.code)
-        .subquery()
-    )
-    overdue = (
-        select(N.recipient_code.label("code"), func.count().label("overdue"))
-        .where(to_authorities, _overdue(today))
         .group_by(N.recipient_code)
         .subquery()
     )
@@ -514,13 +563,13 @@ def by_authority(session: Session, home_code: str, today: date) -> list[Authorit
             Authority.name,
             func.coalesce(children.c.children, 0),
             func.coalesce(sent.c.sent, 0),
-            func.coalesce(sent.c.due, 0),
+            func.coalesce(sent.c.acknowledged, 0) + func.coalesce(overdue.c.overdue_this_year, 0),
             func.coalesce(sent.c.in_time, 0),
             func.coalesce(overdue.c.overdue, 0),
             medians.c.median,
         )
         .outerjoin(children, children.c.code == Authority.code)
-        .outerjoin(sent, sent.c.code == Authority.code)
+        .outerjoin(sent, sent.c.key == Authority.code)
         .outerjoin(overdue, overdue.c.code == Authority.code)
         .outerjoin(medians, medians.c.key == Authority.code)
         .where(
@@ -585,68 +634,48 @@ def monthly_trends(session: Session, today: date, months: int = TREND_MONTHS) ->
     time), what became of them, and the median days to acknowledge them."""
     starts = [_month_start(today, back) for back in range(months - 1, -1, -1)]
     bounds = [uk_midnight(s) for s in [*starts, _month_start(today, -1)]]
-    # The month as an index into `starts`, from the instant: index-friendly, no time zone work
+    histogram = _histogram(C.month, C.month >= starts[0], C.month <= starts[-1], name="months")
+    medians = _median_from_histogram(histogram, "key")
+    totals = _totals(histogram)
+    # Overdue now, by the month sent: the month from the instant, index-friendly, no time
+    # zone work; grouped through a subquery, as PostgreSQL will not match a GROUP BY holding
+    # parameters. A month with a notice overdue has a total, so a left join finds them all.
     month = case(
-        *((N.sent_at < bound, literal(i)) for i, bound in enumerate(bounds[1:-1])),
-        else_=literal(months - 1),
+        *(
+            (N.sent_at < bound, literal(start, Date))
+            for start, bound in zip(starts[:-1], bounds[1:-1], strict=True)
+        ),
+        else_=literal(starts[-1], Date),
     )
-    acknowledged = N.acknowledged_at.is_not(None)
-    on_time = and_(acknowledged, uk_date(N.acknowledged_at) <= N.acknowledge_by)
-    overdue = and_(N.status == NotificationStatus.SENT, N.acknowledge_by < today)
-    # grouped through a subquery: PostgreSQL will not match a GROUP BY holding parameters
-    rows = (
-        select(
-            month.label("m"),
-            case((on_time, 1), else_=0).label("on_time"),
-            # late is acknowledged less on time: the UK date is worked out once a row
-            case((acknowledged, 1), else_=0).label("acknowledged"),
-            case((overdue, 1), else_=0).label("overdue"),
-            case((acknowledged, _bucket(elapsed_days(N.sent_at, N.acknowledged_at)))).label(
-                "tenths"
-            ),
-        )
-        .where(_statutory(), N.sent_at >= bounds[0], N.sent_at < bounds[-1])
+    overdue_notices = (
+        select(month.label("m"))
+        .where(_overdue(today), N.sent_at >= bounds[0], N.sent_at < bounds[-1])
         .subquery()
     )
-    histogram = (
-        select(
-            rows.c.m,
-            rows.c.tenths,
-            func.count().label("n"),
-            func.sum(rows.c.on_time).label("on_time"),
-            func.sum(rows.c.acknowledged).label("acknowledged"),
-            func.sum(rows.c.overdue).label("overdue"),
-        )
-        .group_by(rows.c.m, rows.c.tenths)
-        .cte("month_histogram")
-    )
-    medians = _median_from_histogram(histogram, "m")
-    totals = (
-        select(
-            histogram.c.m,
-            func.sum(histogram.c.n).label("sent"),
-            func.sum(histogram.c.on_time).label("on_time"),
-            func.sum(histogram.c.acknowledged).label("acknowledged"),
-            func.sum(histogram.c.overdue).label("overdue"),
-        )
-        .group_by(histogram.c.m)
+    overdue = (
+        select(overdue_notices.c.m, func.count().label("overdue"))
+        .group_by(overdue_notices.c.m)
         .subquery()
     )
-    counts = select(
-        totals.c.m,
-        totals.c.sent,
-        totals.c.on_time,
-        totals.c.acknowledged - totals.c.on_time,
-        totals.c.overdue,
-        medians.c.median,
-    ).outerjoin(medians, medians.c.key == totals.c.m)
+    counts = (
+        select(
+            totals.c.key,
+            totals.c.sent,
+            totals.c.in_time,
+            totals.c.acknowledged - totals.c.in_time,
+            func.coalesce(overdue.c.overdue, 0),
+            medians.c.median,
+        )
+        .outerjoin(medians, medians.c.key == totals.c.key)
+        .outerjoin(overdue, overdue.c.m == totals.c.key)
+    )
     found = {
-        int(m): (int(n_sent), int(on), int(late), int(over), median)
+        m: (int(n_sent), int(on), int(late), int(over), median)
         for m, n_sent, on, late, over, median in session.execute(counts)
     }
     trends = []
-    for i, start in enumerate(starts):
-        sent, on, late, over, median = found.get(i, (0, 0, 0, 0, None))
+    for start in starts:
+        sent, on, late, over, median = found.get(start, (0, 0, 0, 0, None))
         trends.append(
             MonthTrend(
                 month=start,

@@ -15,7 +15,16 @@ from notify.dashboard.queries import (
 )
 from notify.notifications.calendars import working_day_calendars
 from notify.placements.service import approvals_required
-from tests.dashboard.fixtures import BIRMINGHAM, LEEDS, TODAY, WORCESTERSHIRE, World, build_world
+from tests.dashboard.fixtures import (
+    BIRMINGHAM,
+    LEEDS,
+    TODAY,
+    WORCESTERSHIRE,
+    World,
+    at,
+    build_world,
+    notice,
+)
 
 
 @pytest.fixture
@@ -38,6 +47,21 @@ def test_headline_counts_match_the_hand_count(db_session, world):
     assert headlines.sent_late_this_quarter == 1  # n11 (n13 was late last quarter)
     assert headlines.awaiting_approval == 2  # c2 (none), c6 (nominated officer, not director)
     assert headlines.quarter_start == date(2026, 1, 1)
+
+
+def test_a_notice_sent_late_after_today_is_not_counted_this_quarter(db_session, world):
+    # a day in the past, as in a test: this month's total also holds what was sent after it
+    notice(
+        db_session,
+        world.children["c1"],
+        world.placements["c1"],
+        send_by=date(2026, 3, 17),
+        sent_at=at(2026, 3, 20),
+        acknowledge_by=date(2026, 3, 27),
+    )
+    assert headline_counts(db_session, WORCESTERSHIRE, TODAY).sent_late_this_quarter == 1
+    later = headline_counts(db_session, WORCESTERSHIRE, date(2026, 3, 20))
+    assert later.sent_late_this_quarter == 2
 
 
 def test_awaiting_approval_in_sql_agrees_with_the_rules_in_python(db_session, world):
