@@ -7,7 +7,6 @@ Opening the link changes nothing (mail scanners follow links); only its form's P
 
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -41,7 +40,7 @@ from notify.acknowledgements.service import (
     original_of,
     reopen_acknowledgement,
 )
-from notify.auth import roles_required
+from notify.auth import roles_required, safe_next
 from notify.extensions import db, limiter
 from notify.notifications.rendering import (
     EVENT_TITLES,
@@ -237,14 +236,14 @@ def record(notification_id: int) -> Any:
             else:
                 db.session.commit()
                 flash(f"Acknowledgement of notice PN-{notification.id} recorded", "success")
-                return redirect(_safe_next(request.args.get("next"), notification))
+                return redirect(_back(notification))
     if request.method == "POST" and notification.status != Status.SENT:
         status = 409
     return render_template(
         "views/acknowledgements/record.html",
         form=form,
         notification=notification,
-        back=_safe_next(request.args.get("next"), notification),
+        back=_back(notification),
         **_summary(notification),
     ), status
 
@@ -266,14 +265,14 @@ def reopen(notification_id: int) -> Any:
         else:
             db.session.commit()
             flash(f"Notice PN-{notification.id} is waiting for acknowledgement again", "success")
-            return redirect(_safe_next(request.args.get("next"), notification))
+            return redirect(_back(notification))
     if request.method == "POST" and notification.status != Status.ACKNOWLEDGED:
         status = 409
     return render_template(
         "views/acknowledgements/reopen.html",
         form=form,
         notification=notification,
-        back=_safe_next(request.args.get("next"), notification),
+        back=_back(notification),
         **_summary(notification),
     ), status
 
@@ -298,22 +297,16 @@ def _title(notification: Notification) -> str:
     return EVENT_TITLES.get(notification.event, notification.event.replace("_", " ").capitalize())
 
 
-def _safe_next(target: str | None, notification: Notification) -> str:
-    """`next` if it is a path on this site (so the form cannot bounce anyone elsewhere), else
-    the child's page at the notice's placement (the dashboard, for a notice about no one
-    child)."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not urlsplit(target).netloc
-    ):
-        return target
-    if notification.child_id is None:
-        return url_for("dashboard.index")
-    return url_for(
-        "placements.child_page",
-        child_id=notification.child_id,
-        _anchor=f"placement-{notification.placement_id}",
+def _back(notification: Notification) -> str:
+    """The page the form was opened from (same site only), else the child's page at the
+    notice's placement (the dashboard, for a notice about no one child)."""
+    fallback = (
+        url_for("dashboard.index")
+        if notification.child_id is None
+        else url_for(
+            "placements.child_page",
+            child_id=notification.child_id,
+            _anchor=f"placement-{notification.placement_id}",
+        )
     )
+    return safe_next(request.args.get("next"), fallback)

@@ -9,8 +9,7 @@ from flask_login import current_user
 from models import Notification
 from models.enums import Role
 from notify import audit
-from notify.auth import roles_required
-from notify.auth.views import _safe_next
+from notify.auth import roles_required, safe_next
 from notify.chasing.service import UK, CannotRemind, send_reminder_now
 from notify.extensions import db
 from notify.notifications.outbox import NotificationNotFound
@@ -53,7 +52,9 @@ def remind(notification_id: int) -> Any:
 
 def _back(child_id: int | None = None) -> str:
     """The page the button was on (same site only), else the child's page."""
-    target = request.form.get("next") or request.args.get("next")
-    if target or child_id is None:
-        return _safe_next(target)
-    return url_for("placements.child_page", child_id=child_id)
+    fallback = (
+        url_for("pages.home")
+        if child_id is None
+        else url_for("placements.child_page", child_id=child_id)
+    )
+    return safe_next(request.form.get("next") or request.args.get("next"), fallback)

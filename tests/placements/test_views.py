@@ -18,6 +18,7 @@ from notify.placements.service import (
     record_child,
     record_placement,
 )
+from tests.builders import SIGN_IN_PASSWORD as PASSWORD
 from tests.builders import sign_in
 
 HOME = "E10000034"  # Worcestershire, the HOME_AUTHORITY default
@@ -630,3 +631,26 @@ def test_no_approval_page_for_a_placement_that_needs_none(
     sign_in(client, db_session, "manager")
     url = f"/children/{child.id}/placements/{placement.id}/approval/nominated_officer"
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("target", "lands_on"),
+    [
+        ("/children?q=WCF", "/children?q=WCF"),
+        ("//evil.example/x", "/"),
+        ("/\\evil.example/x", "/"),  # browsers read a backslash as a slash
+        ("https://evil.example/x", "/"),
+    ],
+)
+def test_signing_in_returns_only_to_a_page_on_this_site(
+    client: FlaskClient, db_session: Session, target: str, lands_on: str
+) -> None:
+    user = sign_in(client, db_session)
+    client.get("/sign-out")
+
+    response = client.post(
+        "/sign-in", query_string={"next": target}, data={"email": user.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == lands_on
