@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -19,24 +19,25 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+N = TypeVar("N", int, float)
+
+
 def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+    return _number(name, default, int, "a whole number")
 
 
 def _float(name: str, default: float) -> float:
+    return _number(name, default, float, "a number")
+
+
+def _number(name: str, default: N, kind: type[N], what: str) -> N:
     value = os.environ.get(name)
     if value is None or not value.strip():
         return default
     try:
-        return float(value)
+        return kind(value)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, not {value!r}") from exc
+        raise ConfigError(f"{name} must be {what}, not {value!r}") from exc
 
 
 def from_environment() -> dict[str, Any]:
