@@ -118,4 +118,5 @@ def test_it_goes_back_only_to_a_page_of_this_service(
 
     response = _remind(client, notice.id, next=target)
 
-    assert response.headers["Location"] == "/"
+    # not there, but to the child's page, as with no `next` at all
+    assert response.headers["Location"] == f"/children/{notice.child_id}"
