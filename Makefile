@@ -34,6 +34,7 @@ lint: install
 	$(BIN)/ruff check notify models tests bench seeds
 	$(BIN)/ruff format --check notify models tests bench seeds
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench

@@ -42,7 +42,8 @@ from notify.extensions import db  # noqa: E402
 from notify.geography.reference import load_reference  # noqa: E402
 from notify.notifications.channels.email import EmailChannel  # noqa: E402
 from notify.notifications.delivery import DeliverySettings, dispatch_once  # noqa: E402
-from notify.notifications.rendering import load_notices, render  # noqa: E402
+from notify.notifications.rendering.batch import load_notices  # noqa: E402
+from notify.notifications.rendering.message import render  # noqa: E402
 from notify.notifications.worker import Worker, dispatch_all  # noqa: E402
 from notify.placements.service import (  # noqa: E402
     ChildDetails,

@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 from bench import bare_inbound_app  # noqa: E402
 from models import District, InboundNotice, Postcode  # noqa: E402
 from notify import create_app  # noqa: E402
-from notify.auth.service import create_api_key  # noqa: E402
+from notify.apikeys.service import create_api_key  # noqa: E402
 from notify.config import for_testing  # noqa: E402
 from notify.extensions import db  # noqa: E402
 from notify.geography.reference import load_reference  # noqa: E402

@@ -3,6 +3,7 @@
 from models.base import Base
 from models.children import Approval, Child, Contact, Placement, Withholding
 from models.dashboard import NoticeCount
+from models.imports import CaseSystemChange, CaseSystemImport
 from models.inbound import InboundNotice
 from models.notifications import DeliveryAttempt, Notification
 from models.reference import (
@@ -10,10 +11,13 @@ from models.reference import (
     Authority,
     BankHoliday,
     District,
+    DistrictAuthority,
     DistrictHealthBody,
     HealthBody,
     Postcode,
     ReferenceVersion,
+    SecureDomain,
+    Succession,
 )
 from models.users import ApiClient, AuditEvent, User
 
@@ -25,10 +29,13 @@ __all__ = [
     "Authority",
     "BankHoliday",
     "Base",
+    "CaseSystemChange",
+    "CaseSystemImport",
     "Child",
     "Contact",
     "DeliveryAttempt",
     "District",
+    "DistrictAuthority",
     "DistrictHealthBody",
     "HealthBody",
     "InboundNotice",
@@ -37,6 +44,8 @@ __all__ = [
     "Placement",
     "Postcode",
     "ReferenceVersion",
+    "Succession",
+    "SecureDomain",
     "User",
     "Withholding",
 ]

@@ -2,7 +2,18 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -38,6 +49,11 @@ class Child(Base):
     social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     police_flag: Mapped[bool] = mapped_column(default=False)
     risks: Mapped[str | None] = mapped_column(Text)
+    # For the SSDA903 return: category of need (CIN), unique pupil number (or UN1-UN5), and
+    # whether the young person is a mother (MOTHER: True, False, or not recorded)
+    category_of_need: Mapped[str | None] = mapped_column(String(2))
+    upn: Mapped[str | None] = mapped_column(String(13))
+    mother: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -45,7 +61,7 @@ class Child(Base):
     placements: Mapped[list["Placement"]] = relationship(
         back_populates="child", order_by="Placement.start_date", cascade="all, delete-orphan"
     )
-    contacts: Mapped[list["Contact"]] = relationship(back_populates="child")
+    contacts: Mapped[list["Contact"]] = relationship(back_populates="child", order_by="Contact.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -86,6 +102,8 @@ class Placement(Base):
     reason_for_change: Mapped[str | None] = mapped_column(String(6))
     end_reason: Mapped[str | None] = mapped_column(String(6))
     destination: Mapped[str | None] = mapped_column(String(200))
+    # 903 LS during this placement, where it differs from the child's legal status now
+    legal_status: Mapped[str | None] = mapped_column(String(2))
     # Derived at recording time from the postcodes (DOMAIN.md §6).
     host_authority_code: Mapped[str] = mapped_column(ForeignKey("authorities.code"), index=True)
     host_health_body_code: Mapped[str | None] = mapped_column(ForeignKey("health_bodies.code"))
@@ -108,6 +126,27 @@ class Placement(Base):
     @property
     def out_of_area(self) -> bool:
         return self.location == "OUT"
+
+    @hybrid_method
+    def open_on(self, day: date) -> bool:
+        """Not ended by `day` (planned ones included). A placement ends on the day the next
+        begins, as the 903 return records it, so on its end date it is over."""
+        return self.end_date is None or self.end_date > day
+
+    @open_on.inplace.expression  # type: ignore[attr-defined]
+    @classmethod
+    def _open_on(cls, day: date) -> ColumnElement[bool]:
+        return or_(cls.end_date.is_(None), cls.end_date > day)
+
+    @hybrid_method
+    def current_on(self, day: date) -> bool:
+        """Where the child lives on `day`: started by then, and open."""
+        return self.start_date <= day and self.open_on(day)
+
+    @current_on.inplace.expression  # type: ignore[attr-defined]
+    @classmethod
+    def _current_on(cls, day: date) -> ColumnElement[bool]:
+        return and_(cls.start_date <= day, cls.open_on(day))
 
 
 class Approval(Base):
@@ -143,7 +182,10 @@ class Withholding(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"))
     role: Mapped[str] = mapped_column(String(30))
+    # the person withheld, where the decision is about one of the child's people
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     decided_by: Mapped[str] = mapped_column(String(200))
+    decided_on: Mapped[date | None]
     reason: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -175,5 +217,29 @@ class Contact(Base):
     health_body_code: Mapped[str | None] = mapped_column(ForeignKey("health_bodies.code"))
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # A postal address, for the child's people (a parent may have no email).
+    address_line_1: Mapped[str | None] = mapped_column(String(200))
+    address_line_2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    # A carer is the carer of one placement (for a home, its registered person).
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), index=True)
+    # The child's people are kept when they change: from when, and until when.
+    started_on: Mapped[date | None]
+    ended_on: Mapped[date | None]
+    # Reg 13(3): not to be told, because telling them would put the child at risk.
+    withhold_reason: Mapped[str | None] = mapped_column(Text)
+    withhold_decided_by: Mapped[str | None] = mapped_column(String(200))
+    withhold_decided_on: Mapped[date | None]
+    updated_at: Mapped[datetime | None]
 
     child: Mapped[Child | None] = relationship(back_populates="contacts")
+    placement: Mapped[Placement | None] = relationship(foreign_keys=[placement_id])
+
+    @property
+    def withheld(self) -> bool:
+        return self.withhold_reason is not None
+
+    @property
+    def has_postal_address(self) -> bool:
+        return bool(self.address_line_1 and self.postcode)

@@ -29,8 +29,12 @@ class Event(StrEnum):
     RECONCILIATION = "reconciliation"
 
 
-# The events another authority may notify us of (API.md: notice_type).
-NOTICE_TYPES = (Event.PLACEMENT_START, Event.ADDRESS_CHANGE, Event.PLACEMENT_END)
+# The statutory events (regs 13 and 14): what the chaser chases and the dashboard counts, and
+# the events another authority may notify us of (API.md: notice_type).
+STATUTORY_EVENTS = (Event.PLACEMENT_START, Event.ADDRESS_CHANGE, Event.PLACEMENT_END)
+NOTICE_TYPES = STATUTORY_EVENTS
+# Notifications about another notification.
+CHASE_EVENTS = frozenset({Event.REMINDER, Event.ESCALATION})
 
 
 class RecipientKind(StrEnum):
@@ -62,6 +66,13 @@ class RecipientRole(StrEnum):
     CONTACT_ORDER_HOLDER = "contact_order_holder"
     PREVIOUS_CARER = "previous_carer"
     CARER = "carer"
+    # one of the child's people with no reg 13 class (a relative, a youth worker): recorded,
+    # never told
+    OTHER = "other"
+
+
+# Our own partners, told of every child placed into our area (DOMAIN.md §1).
+PARTNER_ROLES = frozenset({RecipientRole.VIRTUAL_SCHOOL, RecipientRole.LAC_HEALTH_TEAM})
 
 
 class NotificationStatus(StrEnum):
@@ -72,6 +83,8 @@ class NotificationStatus(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # reg 13(3): listed, with who decided and why, and never sent
+    WITHHELD = "withheld"
 
 
 class InboundStatus(StrEnum):
@@ -115,6 +128,8 @@ AUTHORITY_KINDS = (
     "scottish_council",
 )
 HEALTH_BODY_KINDS = ("icb", "lhb", "hb")
+SUCCESSION_BODIES = ("authority", "health_body")
+SUCCESSION_KINDS = ("whole", "part", "recode")
 NATIONS = ("england", "wales", "scotland")
 DIVISIONS = tuple(d.value for d in Division)
 
@@ -123,3 +138,24 @@ def check_in(column: str, values: "tuple[str, ...] | type[StrEnum]") -> str:
     """SQL for a CHECK constraint that keeps `column` within `values`."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
+
+
+class ImportStatus(StrEnum):
+    """Where a case-system extract is: its report waits for a person, then is confirmed."""
+
+    SEEDED = "seeded"  # the first extract: children and placements recorded, nothing sent
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    HELD_FOR_MANAGER = "held_for_manager"  # more changes than CMS_IMPORT_HOLD_ABOVE
+    CONFIRMED = "confirmed"
+    DISCARDED = "discarded"
+
+
+class ChangeKind(StrEnum):
+    """What an extract says happened to one of our children, against what we hold."""
+
+    NEW_CHILD = "new_child"
+    START = "start"
+    MOVE = "move"
+    END = "end"
+    CORRECTION = "correction"  # a changed postcode with no new episode
+    VANISHED = "vanished"  # a placement we hold that the extract no longer shows

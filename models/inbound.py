@@ -40,6 +40,8 @@ class InboundNotice(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the business support officer who has taken the notice on ("assigned to me")
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # the reason for a rejection, or what a query asked for: the placing authority reads it
     decision_note: Mapped[str | None] = mapped_column(Text)
     # set on acceptance: the hosted child and placement it created or updated
@@ -47,6 +49,7 @@ class InboundNotice(Base):
     placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"))
 
     placing_authority = relationship("Authority")
-    decided_by = relationship("User")
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
     child = relationship("Child")
     placement = relationship("Placement")

@@ -20,6 +20,12 @@ from models.enums import (
 AWAITING = "status = 'sent' AND event IN ('placement_start', 'address_change', 'placement_end')"
 
 
+def notice_reference(notification_id: int) -> str:
+    """Our reference for a notice, as its recipient quotes it (and the federation's idempotency
+    key): "PN-" and the notification's id."""
+    return f"PN-{notification_id}"
+
+
 class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
@@ -80,6 +86,8 @@ class Notification(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(100))  # the worker sending it
     claimed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # status withheld: the reg 13(3) decision, "who decided, on what day: why"
+    withheld_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
@@ -95,6 +103,8 @@ class Notification(Base):
     chase_number: Mapped[int | None]
     # Delivered by posting to another authority's Placement Notify: its id for the notice.
     remote_id: Mapped[str | None] = mapped_column(String(40))
+    # Why a notice was due before it could be sent, e.g. "recorded late in the case system".
+    late_reason: Mapped[str | None] = mapped_column(String(200))
 
     child = relationship("Child")
     placement = relationship("Placement")
@@ -108,6 +118,10 @@ class Notification(Base):
     def message_id(self) -> str:
         """A stable Message-ID, so a resend after a crash is recognisably the same message."""
         return f"<notification-{self.id}@placement-notify>"
+
+    @property
+    def reference(self) -> str:
+        return notice_reference(self.id)
 
 
 class DeliveryAttempt(Base):

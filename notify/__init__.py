@@ -1,13 +1,11 @@
 """Placement Notify: the application factory."""
 
-import logging
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Engine, event
 
 from notify import config as settings
 from notify.extensions import api, csrf, db, limiter, login, mail, migrate
@@ -40,6 +38,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                configure_sqlite(engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
     login.init_app(app)
@@ -49,65 +51,89 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from notify import (
         acknowledgements,
+        apidocs,
         apikeys,
         apikit,
         assets,
         auth,
-        chasing,
         cli,
         dashboard,
+        demo,
         devmail,
         directory,
         errors,
+        geography,
+        imports,
         inbound,
+        labels,
+        logs,
+        mywork,
+        notifications,
         pages,
         placements,
         register,
+        reports,
         status,
     )
     from notify.acknowledgements import api as acknowledgements_api
     from notify.placements import api as placements_api
+    from notify.placements import people_api
 
     apikit.init_app(app)
     apikit.register_blueprint(placements_api.blp)
+    apikit.register_blueprint(people_api.blp)
     apikit.register_blueprint(acknowledgements_api.blp)
     inbound.init_app(app)
+    apidocs.init_app(app)
 
     assets.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     status.init_app(app)
     pages.init_app(app)
+    mywork.init_app(app)  # first for social workers: their home page
     dashboard.init_app(app)  # first in the navigation: the SQA home page
     placements.init_app(app)
     acknowledgements.init_app(app)
     register.init_app(app)
+    imports.init_app(app)
+    reports.init_app(app)
     directory.init_app(app)
     apikeys.init_app(app)
     devmail.init_app(app)
-    chasing.init_app(app)
     cli.init_app(app)
-    logging.getLogger("notify").setLevel(logging.INFO)
+    geography.init_app(app)
+    notifications.init_app(app)
+    demo.init_app(app)
+    # globals, not a context processor: macros imported into a page see them too
+    app.jinja_env.globals.update(
+        event_title=labels.event_title,
+        role_title=labels.role_title,
+        acknowledge_within=app.config["ACKNOWLEDGE_WITHIN_WORKING_DAYS"],
+    )
+    logs.init_app(app)
     return app
 
 
-@event.listens_for(Engine, "connect")
+def configure_sqlite(engine: Engine) -> None:
+    """Foreign keys, WAL, a busy timeout and explicit transactions on a SQLite engine."""
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """Enforce foreign keys and let readers work while a writer commits, on SQLite."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; we begin explicitly instead
     # (the recipe in SQLAlchemy's SQLite dialect notes). IMMEDIATE takes the write lock at
     # the start, so two writers queue (busy_timeout) instead of one failing when it tries to
     # upgrade a stale read: SQLite is the one-machine default, PostgreSQL the engine to scale.
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

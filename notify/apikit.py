@@ -27,7 +27,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from models import ApiClient
 from models.base import utcnow
 from notify import audit
-from notify.auth.service import find_api_client
+from notify.apikeys.service import find_api_client
 from notify.errors import error_envelope, validation_envelope
 from notify.extensions import api, csrf, db
 
@@ -67,6 +67,17 @@ def init_app(app: Flask) -> None:
     app.after_request(_audit_refusal)
     api.ERROR_SCHEMA = ErrorEnvelopeSchema
     api._register_responses()
+    # flask-smorest's own error schema, which our envelope replaced, would only mislead
+    api.spec.components.schemas.pop("Error", None)
+    api.spec.components.response(
+        "NOT_FOUND",
+        {
+            "description": "Not found, or not yours: another authority's records are never "
+            "revealed.",
+            "content": {"application/json": {"schema": ErrorEnvelopeSchema}},
+        },
+    )
+    _complete_document(app)
     api.spec.components.security_scheme(
         BEARER_SCHEME,
         {
@@ -76,6 +87,39 @@ def init_app(app: Flask) -> None:
             "one authority and carries scopes.",
         },
     )
+
+
+API_DESCRIPTION = (
+    "The API of Placement Notify, for other authorities' systems (post inbound notices to "
+    "us; read and acknowledge the notices we sent you) and for our own case-management "
+    "integration. JSON in and out, `snake_case` fields, dates `YYYY-MM-DD`, timestamps ISO "
+    "8601 with offset. Every error has one shape, the `ErrorEnvelope`, listing every problem "
+    "found at once. A human-readable version of this document is at `/api/v1/docs`."
+)
+
+
+def _complete_document(app: Flask) -> None:
+    """What flask-smorest does not add itself: a description and servers, and a 404 for every
+    operation on a resource named in its path."""
+    to_dict = api.spec.to_dict
+
+    def completed() -> dict[str, Any]:
+        document = to_dict()
+        document["info"].setdefault("description", API_DESCRIPTION)
+        document.setdefault(
+            "servers", [{"url": app.config["BASE_URL"], "description": "This service"}]
+        )
+        for path, operations in document.get("paths", {}).items():
+            if "{" not in path:
+                continue
+            for operation in operations.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["responses"].setdefault(
+                        "404", {"$ref": "#/components/responses/NOT_FOUND"}
+                    )
+        return document
+
+    api.spec.to_dict = completed  # type: ignore[method-assign]
 
 
 _API_BLUEPRINTS: set[str] = set()

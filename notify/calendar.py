@@ -19,12 +19,24 @@ The bank-holiday data covers a fixed range of years. A date outside it raises
 import csv
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from models.enums import Division
 
+UK = ZoneInfo("Europe/London")  # the zone of every date a person sees or a deadline counts in
 _ONE_DAY = timedelta(days=1)
+
+
+def today_uk() -> date:
+    """Today in the UK: the one "today" for deadlines, forms and reports."""
+    return datetime.now(UK).date()
+
+
+def uk_date(moment: datetime) -> date:
+    """The UK date of an aware timestamp (the day a notice was sent, as its recipient saw it)."""
+    return moment.astimezone(UK).date()
 
 
 class CalendarRangeError(ValueError):
@@ -60,14 +72,6 @@ class WorkingDays:
     def __repr__(self) -> str:
         name = self.division.value if self.division else "unnamed"
         return f"<WorkingDays {name} {self.first_year}-{self.last_year}>"
-
-    @property
-    def first_day(self) -> date:
-        return date(self.first_year, 1, 1)
-
-    @property
-    def last_day(self) -> date:
-        return date(self.last_year, 12, 31)
 
     def covers(self, d: date) -> bool:
         """Whether `d` lies within the years the bank holidays cover."""

@@ -68,11 +68,24 @@ def from_environment() -> dict[str, Any]:
         "GOVUK_NOTIFY_TEMPLATE_ID": os.environ.get("GOVUK_NOTIFY_TEMPLATE_ID"),
         "GOVUK_NOTIFY_BASE_URL": os.environ.get("GOVUK_NOTIFY_BASE_URL"),
         "HOME_AUTHORITY": os.environ.get("HOME_AUTHORITY", "E10000034"),
+        # The council's own look: its name in the header, its own footer links (unset: the
+        # service's own short pages at /privacy, /accessibility and /contact).
+        "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Worcestershire County Council"),
+        "ORGANISATION_URL": os.environ.get("ORGANISATION_URL"),
+        "PRIVACY_NOTICE_URL": os.environ.get("PRIVACY_NOTICE_URL"),
+        "ACCESSIBILITY_STATEMENT_URL": os.environ.get("ACCESSIBILITY_STATEMENT_URL"),
+        "CONTACT_URL": os.environ.get("CONTACT_URL"),
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL"),
         "DEV_MAIL_DIR": os.environ.get("DEV_MAIL_DIR", str(INSTANCE / "mail")),
         "ACKNOWLEDGE_WITHIN_WORKING_DAYS": _int("ACKNOWLEDGE_WITHIN_WORKING_DAYS", 5),
         "REMINDER_EVERY_WORKING_DAYS": _int("REMINDER_EVERY_WORKING_DAYS", 5),
         "ESCALATE_AFTER_WORKING_DAYS": _int("ESCALATE_AFTER_WORKING_DAYS", 10),
         "REMINDER_LIMIT": _int("REMINDER_LIMIT", 3),
+        "CMS_IMPORT_HOLD_ABOVE": _int("CMS_IMPORT_HOLD_ABOVE", 50),
+        # "Send a reminder": not again to the same recipient within this many minutes
+        "REMINDER_MIN_INTERVAL_MINUTES": _int("REMINDER_MIN_INTERVAL_MINUTES", 60),
+        # business support's triage: an inbound notice waiting longer is marked overdue
+        "TRIAGE_WITHIN_WORKING_DAYS": _int("TRIAGE_WITHIN_WORKING_DAYS", 2),
         # the worker's daily chasing pass runs at the first poll after this hour (UK time)
         "CHASE_HOUR": _int("CHASE_HOUR", 7),
         "ACKNOWLEDGE_LINK_DAYS": _int("ACKNOWLEDGE_LINK_DAYS", 90),
@@ -105,6 +118,8 @@ def for_testing(database_url: str) -> dict[str, Any]:
     return {
         "ENV_NAME": "testing",
         "TESTING": True,
+        # A view that raises fails the test, never turns into a 500 page a test could miss.
+        "PROPAGATE_EXCEPTIONS": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,

@@ -22,18 +22,17 @@ from email.parser import BytesParser
 from math import ceil
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from notify.auth import roles_required
+from notify.calendar import UK
 from notify.config import INSTANCE
 
 logger = logging.getLogger(__name__)
 
-UK = ZoneInfo("Europe/London")
 PAGE_SIZE = 50
 # Received time (UTC, to the microsecond) then a counter: names sort in the order received.
 _NAME = re.compile(r"(\d{8}T\d{6}\.\d{6})Z-(\d{6,})")

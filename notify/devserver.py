@@ -17,7 +17,7 @@ from flask import Flask
 
 from notify import create_app
 from notify.config import ROOT
-from notify.demo import DEMO_PASSWORD, sign_ins
+from notify.demo.children import DEMO_PASSWORD, sign_ins
 from notify.extensions import db
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}

@@ -107,9 +107,17 @@ def init_app(app: Flask) -> None:
             return error_envelope(409, message, code="stale_version")
         return render_template("errors/error.html", status=409, description=message), 409
 
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> Any:
-        logger.exception("Unhandled error on %s %s", request.method, request.path)
+    # An exception no handler above takes reaches Flask as a 500 (InternalServerError): with
+    # PROPAGATE_EXCEPTIONS (the test configuration) Flask raises it instead, so a crashing
+    # view fails its test rather than rendering this page.
+    @app.errorhandler(InternalServerError)
+    def unexpected(exc: InternalServerError) -> Any:
+        logger.error(
+            "Unhandled error on %s %s",
+            request.method,
+            request.path,
+            exc_info=exc.original_exception or exc,
+        )
         if _wants_json():
             return error_envelope(500, "Something went wrong on our side. It has been logged.")
         return render_template(

@@ -8,15 +8,22 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OLDEST_CHILD_YEARS = 26  # care leavers are supported to 25
 
 
+def nhs_check_digit(first_nine: str) -> int | None:
+    """The modulus 11 check digit of an NHS number's first nine digits; None where the
+    remainder gives 10, which no NHS number may have."""
+    total = sum(int(d) * (10 - i) for i, d in enumerate(first_nine))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return None if check == 10 else check
+
+
 def nhs_number_problem(value: str) -> str | None:
     """Why `value` is not a valid NHS number (10 digits, modulus 11 check digit), or None."""
     digits = value.replace(" ", "")
     if not NHS_NUMBER.match(digits):
         return "NHS number must be 10 digits, like 943 476 5919"
-    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    if check == 10 or check != int(digits[9]):
+    check = nhs_check_digit(digits[:9])
+    if check is None or check != int(digits[9]):
         return "NHS number is not valid: check the digits"
     return None
 

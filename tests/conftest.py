@@ -1,5 +1,7 @@
 """Fixtures: one migrated database with the reference data per run, and a rolled-back
-transaction around each test."""
+transaction around each test. The plugins below hold the rest: the guard against unexpected
+mail (autouse), the request helper, apps of their own and the loggers' capture. Helpers the
+tests import live in tests/support/, never in a conftest."""
 
 import os
 from collections.abc import Iterator
@@ -8,28 +10,21 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm import Session
 
 from notify import create_app
-from notify.config import ROOT, for_testing
+from notify.config import for_testing
 from notify.extensions import db
+from tests.support.apps import build_app, dispose
 from tests.support.postgres import Cluster, find_pg_bin
+from tests.support.smtp import copy_database
 
-SEEDS = ROOT / "seeds"
-
-
-def build_app(database_url: str, **overrides: object) -> Flask:
-    """An app on `database_url`, migrated to head and holding the reference data."""
-    from notify.geography.reference import load_reference
-
-    app = create_app({**for_testing(database_url), **overrides})
-    with app.app_context():
-        upgrade()
-        load_reference(db.session, SEEDS)
-        db.session.commit()
-    return app
+pytest_plugins = [
+    "tests.support.mail",
+    "tests.support.requests",
+    "tests.support.logs",
+]
 
 
 @pytest.fixture(scope="session")
@@ -66,13 +61,6 @@ def pg_app(postgres_url: str) -> Iterator[Flask]:
     app = build_app(postgres_url)
     yield app
     dispose(app)
-
-
-def dispose(app: Flask) -> None:
-    """Close the app's pooled connections (before its database goes away)."""
-    with app.app_context():
-        for engine in db.engines.values():
-            engine.dispose()
 
 
 class _JoinedSession(FlaskSession):
@@ -120,3 +108,19 @@ def pg_session(pg_app: Flask) -> Iterator[Session]:
 @pytest.fixture
 def client(app: Flask, db_session: Session):
     return app.test_client()
+
+
+@pytest.fixture
+def own_database(app: Flask, database_path: Path, tmp_path: Path) -> str:
+    """A copy of the session's database (reference data and all), with no notifications: for
+    tests that commit for real or run other processes against it."""
+    target = tmp_path / "own.sqlite3"
+    copy_database(database_path, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def own_app(own_database: str) -> Iterator[Flask]:
+    app = create_app(for_testing(own_database))
+    yield app
+    dispose(app)

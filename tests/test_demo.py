@@ -13,8 +13,8 @@ from models import Approval, Authority, Child, Contact, HealthBody, Notification
 from models.enums import NotificationStatus, Role
 from notify import codes
 from notify.auth.service import authenticate
-from notify.demo import DEMO_AUTHORITY, DEMO_PASSWORD, load_demo
-from notify.demo_cli import demo
+from notify.demo.children import DEMO_AUTHORITY, DEMO_PASSWORD, load_demo
+from notify.demo.cli import demo
 from notify.extensions import db
 
 TODAY = date(2025, 11, 3)
@@ -111,7 +111,9 @@ class TestTheDemoAtHalfSize:
             select(Authority.nation).where(Authority.code.in_({p.host_authority_code for p in out}))
         ).all()
         assert {"wales", "scotland"} <= set(hosts)
-        assert sum(p.distance_miles is not None for p in out) == len(out)
+        # PL_DISTANCE is blank for UASC and short breaks (DOMAIN.md §6), there for the rest
+        blank = [p for p in out if p.child.uasc or p.placement_type in {"V3", "V4"}]
+        assert all((p.distance_miles is None) == (p in blank) for p in out)
 
     def test_about_seven_percent_of_children_have_a_disability(self, demo_session, loaded):
         out = [p.child for p in _current_out_of_area(demo_session)]
@@ -195,6 +197,24 @@ class TestTheDemoAtHalfSize:
         assert {"gp", "school", "iro", "sqa"} <= roles
         sqa = demo_session.scalar(select(Contact).where(Contact.role == "sqa"))
         assert sqa.authority_code == DEMO_AUTHORITY
+
+    def test_children_have_their_own_people_a_few_withheld_and_a_few_by_post_only(
+        self, demo_session, loaded
+    ):
+        parents = demo_session.scalars(select(Contact).where(Contact.role == "parent")).all()
+        ours = demo_session.scalar(
+            select(func.count())
+            .select_from(Child)
+            .where(Child.responsible_authority_code == DEMO_AUTHORITY)
+        )
+        assert len(parents) > ours  # most children have a mother, many a father too
+        withheld = [p for p in parents if p.withhold_reason]
+        assert 0 < len(withheld) < len(parents) / 10
+        assert all(p.withhold_decided_by and p.withhold_decided_on for p in withheld)
+        by_post = [p for p in parents if p.email is None]
+        assert by_post and all(p.address_line_1 and p.postcode for p in by_post)
+        roles = set(demo_session.scalars(select(Contact.role).where(Contact.child_id.is_not(None))))
+        assert {"child", "parent", "contact_order_holder", "gp", "school", "iro"} <= roles
 
     def test_old_notifications_are_settled_and_recent_ones_are_in_every_state(
         self, demo_session, loaded
@@ -363,3 +383,15 @@ def test_the_command_prints_no_child_names_or_birth_dates(app, db_session):
         assert child.family_name not in result.output
         assert child.date_of_birth.isoformat() not in result.output
         assert f"{child.date_of_birth:%d/%m/%Y}" not in result.output
+
+
+def test_seed_demo_refuses_in_production(app: Flask, db_session: Session) -> None:
+    app.config["ENV_NAME"] = "production"
+    try:
+        result = app.test_cli_runner().invoke(demo, [])
+    finally:
+        app.config["ENV_NAME"] = "testing"
+
+    assert result.exit_code == 1
+    assert "never loaded in production" in result.output
+    assert db_session.scalar(select(func.count()).select_from(Child)) == 0

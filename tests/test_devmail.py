@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from notify.devmail import PAGE_SIZE, Sink, message_ids, running_sink
-from tests.builders import sign_in
+from tests.support.mail import MailGuard
+from tests.support.requests import sign_in
 
 SENDER = "placement-notify@worcestershire.example"
 HOST_INBOX = "childrens.services@leeds.example"
@@ -28,8 +29,9 @@ _numbers = iter(range(1000, 100_000))
 
 
 @pytest.fixture
-def sink(tmp_path: Path) -> Iterator[Sink]:
+def sink(tmp_path: Path, mail_guard: MailGuard) -> Iterator[Sink]:
     with running_sink(tmp_path / "mail", port=0) as running:
+        mail_guard.expect(running.port)
         yield running
 
 
@@ -178,6 +180,7 @@ def test_an_html_part_with_a_script_is_shown_sandboxed_and_never_put_into_the_pa
     (link,) = message_links(listing)
     shown = page(client, link)
     html = client.get(f"{link}/html")
+    assert html.status_code == 200
 
     assert '<script>alert("subject")' not in listing
     assert "&lt;script&gt;alert(&#34;subject&#34;)" in listing

@@ -8,6 +8,7 @@ notification, which is the one to acknowledge.
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from flask.views import MethodView
@@ -16,24 +17,26 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from models import Authority, Notification
-from models.enums import AckVia, RecipientKind
+from models.enums import CHASE_EVENTS, AckVia, RecipientKind
 from models.enums import NotificationStatus as Status
 from notify import audit
+from notify.acknowledgements.notice import full_notice, notice_body
 from notify.acknowledgements.schemas import (
     AcknowledgementInSchema,
     Awaiting,
     NotificationQuerySchema,
     SentNotice,
     SentNotificationSchema,
-)
-from notify.acknowledgements.service import (
-    CHASES,
-    CannotAcknowledge,
-    about,
-    acknowledge_notification,
+    SentNotificationWithNoticeSchema,
 )
 from notify.apikit import current_client, fail, page_of, require_scope
 from notify.extensions import db
+from notify.notifications.acknowledge import (
+    CannotAcknowledge,
+    about,
+    acknowledge_notification,
+    original_of,
+)
 
 READ, ACK = "notifications:read", "notifications:ack"
 ROW_ID = re.compile(r"[0-9]{1,18}")
@@ -59,7 +62,7 @@ def _addressed_to_caller() -> Select[Any]:
         .where(
             Notification.recipient_kind == RecipientKind.AUTHORITY,
             Notification.recipient_code == current_client().authority_code,
-            Notification.event.not_in(list(CHASES)),
+            Notification.event.not_in(list(CHASE_EVENTS)),
         )
         .options(selectinload(Notification.child), selectinload(Notification.inbound_notice))
     )
@@ -98,13 +101,14 @@ class Notifications(MethodView):
 @blp.route("/<notification_id>")
 class OneNotification(MethodView):
     @require_scope(READ)
-    @blp.response(200, SentNotificationSchema)
+    @blp.response(200, SentNotificationWithNoticeSchema)
     def get(self, notification_id: str) -> SentNotice:
-        """Read one notification we sent you"""
+        """Read one notification we sent you, with the notice in full"""
         notification = _callers(notification_id)
+        found = full_notice(db.session(), original_of(db.session(), notification.id))
         audit.record("api_notification_view", "notification", notification.id)
         db.session.commit()
-        return _notices([notification])[0]
+        return replace(_notices([notification])[0], notice=notice_body(found) if found else None)
 
 
 @blp.route("/<notification_id>/acknowledgement")

@@ -1,8 +1,5 @@
 """Web forms: the recipient's confirmation (by link), the record made by hand, a reopening."""
 
-from typing import Any
-
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
@@ -10,13 +7,18 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length
 
-from notify.placements.forms import GovDateField, options
+from notify.web.forms import (
+    NOTE_LENGTH,
+    GovDateField,
+    StripWhitespaceForm,
+    email_field,
+    name_field,
+    note_field,
+    options,
+)
 
-NAME_LENGTH = 200  # the columns' widths
-EMAIL_LENGTH = 254
-NOTE_LENGTH = 2000
 HOW = {
     "phone": "By phone",
     "email": "By email",
@@ -25,68 +27,35 @@ HOW = {
 }
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-STRIP = [_strip]
-
-
-def _name(label: str, error: str) -> StringField:
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            DataRequired(error),  # after stripping: blank is not a name
-            Length(max=NAME_LENGTH, message=f"Name must be {NAME_LENGTH} characters or fewer"),
-        ],
-    )
-
-
-def _email(label: str) -> StringField:
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            Optional(),
-            Length(
-                max=EMAIL_LENGTH,
-                message=f"Email address must be {EMAIL_LENGTH} characters or fewer",
-            ),
-            Email("Enter an email address in the correct format, like name@example.gov.uk"),
-        ],
-    )
-
-
-def _note(label: str, description: str) -> TextAreaField:
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        filters=STRIP,
-        description=description,
-        validators=[
-            Optional(),
-            Length(max=NOTE_LENGTH, message=f"Note must be {NOTE_LENGTH} characters or fewer"),
-        ],
-    )
-
-
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(StripWhitespaceForm):
     """What the recipient gives when confirming receipt from the emailed link."""
 
-    name = _name("Your name", "Enter your name")
-    email = _email("Your email address (optional)")
-    note = _note("Note (optional)", "For example, who in your team is dealing with it")
+    name = name_field("Your name", "Enter your name")
+    email = email_field("Your email address (optional)")
+    note = note_field("Note (optional)", "For example, who in your team is dealing with it")
     submit = SubmitField("Confirm receipt", widget=GovSubmitInput())
 
 
-class RecordForm(FlaskForm):
+class ReadForm(StripWhitespaceForm):
+    """The address the notice was sent to, asked before it is shown."""
+
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        description="The address the email with this link was sent to",
+        validators=[
+            DataRequired("Enter the email address the notice was sent to"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Read the notice", widget=GovSubmitInput())
+
+
+class RecordForm(StripWhitespaceForm):
     """An acknowledgement that reached us some other way, recorded by SQA."""
 
-    name = _name("Who acknowledged it", "Enter the name of the person who acknowledged it")
-    email = _email("Their email address (optional)")
+    name = name_field("Who acknowledged it", "Enter the name of the person who acknowledged it")
+    email = email_field("Their email address (optional)")
     on = GovDateField("Date it was acknowledged", description="For example, 27 3 2026")
     how = RadioField(
         "How did they acknowledge it?",
@@ -94,7 +63,7 @@ class RecordForm(FlaskForm):
         choices=options(HOW.items()),
         validators=[InputRequired("Choose how they acknowledged it")],
     )
-    note = _note("Note (optional)", "For example, what they said")
+    note = note_field("Note (optional)", "For example, what they said")
     submit = SubmitField("Record acknowledgement", widget=GovSubmitInput())
 
     def stored_note(self) -> str:
@@ -103,11 +72,10 @@ class RecordForm(FlaskForm):
         return f"{how}: {self.note.data}" if self.note.data else how
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(StripWhitespaceForm):
     reason = TextAreaField(
         "Why are you reopening it?",
         widget=GovTextArea(),
-        filters=STRIP,
         description="For example, recorded against the wrong notice",
         validators=[
             DataRequired("Enter why you are reopening it"),

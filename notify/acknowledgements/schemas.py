@@ -8,8 +8,8 @@ from typing import Any
 from marshmallow import Schema, fields, pre_dump, validate
 
 from models import Notification
-from notify.acknowledgements.service import About
-from notify.placements.schemas import CodeNameSchema, RecipientSchema, Text
+from notify.notifications.acknowledge import About
+from notify.web.fields import CodeNameSchema, RecipientSchema, Text
 
 NAME_LENGTH = 200
 EMAIL_LENGTH = 254
@@ -147,6 +147,34 @@ class SentNotificationSchema(Schema):
         }
 
 
+class NoticeRowSchema(Schema):
+    label = fields.String(required=True)
+    value = fields.String(required=True)
+
+
+class NoticeSectionSchema(Schema):
+    heading = fields.String(required=True)
+    rows = fields.List(fields.Nested(NoticeRowSchema), required=True)
+
+
+class NoticeSchema(Schema):
+    sections = fields.List(fields.Nested(NoticeSectionSchema), required=True)
+
+
+class SentNotificationWithNoticeSchema(SentNotificationSchema):
+    """One notification, with the notice itself: everything DOMAIN.md §4 says it carries."""
+
+    notice = fields.Nested(
+        NoticeSchema,
+        allow_none=True,
+        metadata={"description": "The full notice (null for one about no one placement)"},
+    )
+
+    @pre_dump
+    def _from_notice(self, notice: "SentNotice", **kwargs: Any) -> dict[str, Any]:
+        return {**super()._from_notice(notice), "notice": notice.notice}
+
+
 @dataclass(frozen=True)
 class SentNotice:
     """A notification with the name of the authority that placed its child."""
@@ -154,3 +182,4 @@ class SentNotice:
     notification: Notification
     about: About
     placing_authority_name: str
+    notice: dict[str, Any] | None = None

@@ -25,28 +25,28 @@ from flask_wtf.csrf import CSRFError
 
 from models import Authority, Notification
 from models.base import utcnow
-from models.enums import AckVia, Role
+from models.enums import CHASE_EVENTS, AckVia, Role
 from models.enums import NotificationStatus as Status
-from notify.acknowledgements.forms import AcknowledgeForm, RecordForm, ReopenForm
-from notify.acknowledgements.service import (
-    CHASES,
-    UK,
+from models.notifications import notice_reference
+from notify import audit
+from notify.acknowledgements.forms import AcknowledgeForm, ReadForm, RecordForm, ReopenForm
+from notify.acknowledgements.notice import full_notice
+from notify.auth import roles_required, safe_next
+from notify.calendar import UK, today_uk
+from notify.extensions import db, limiter
+from notify.labels import event_title
+from notify.notifications.acknowledge import (
     CannotAcknowledge,
     CannotReopen,
-    NotificationNotFound,
     about,
     acknowledge_notification,
     acknowledged_on,
     original_of,
     reopen_acknowledgement,
 )
-from notify.auth import roles_required, safe_next
-from notify.extensions import db, limiter
-from notify.notifications.rendering import (
-    EVENT_TITLES,
-    InvalidAcknowledgeToken,
-    read_acknowledge_token,
-)
+from notify.notifications.chasing import CannotRemind, send_reminder_now
+from notify.notifications.outbox import NotificationNotFound
+from notify.notifications.tokens import InvalidAcknowledgeToken, read_acknowledge_token
 
 bp = Blueprint("acknowledgements", __name__)
 
@@ -140,7 +140,13 @@ def _problem(problem: str, status: int) -> Response:
     )
 
 
-def _link_state(notification: Notification, form: AcknowledgeForm, status: int = 200) -> Response:
+def _link_state(
+    notification: Notification,
+    form: AcknowledgeForm | None,
+    status: int = 200,
+    *,
+    read_form: ReadForm | None = None,
+) -> Response:
     if notification.status == Status.ACKNOWLEDGED:
         return _private(_link_page("already.html", notification))
     if notification.status == Status.CANCELLED:
@@ -149,7 +155,29 @@ def _link_state(notification: Notification, form: AcknowledgeForm, status: int =
         # sent by mail but not yet recorded as sent (a moment's race), or in a state no
         # link should be out for: nothing can be confirmed now
         return _private(_link_page("link_problem.html", notification, problem="not_sent"), 409)
-    return _private(_link_page("link.html", notification, form=form), status)
+    return _private(
+        _link_page(
+            "link.html",
+            notification,
+            form=form or AcknowledgeForm(formdata=None),
+            read_form=read_form or ReadForm(formdata=None),
+            **_reading(notification),
+        ),
+        status,
+    )
+
+
+def _reading(notification: Notification) -> dict[str, Any]:
+    """The full notice, for a browser that has confirmed the address it was sent to (each
+    showing audited); otherwise nothing of it."""
+    from notify.acknowledgements.reading import audit_view, confirmed_reader
+
+    reader = confirmed_reader(notification)
+    if reader is None:
+        return {"reader": None, "sections": ()}
+    audit_view("notice_view", notification, reader)
+    db.session.commit()
+    return {"reader": reader, "sections": full_notice(db.session(), notification)}
 
 
 def _link_page(template: str, notification: Notification, **context: Any) -> str:
@@ -212,6 +240,8 @@ def _csrf_error(exc: CSRFError) -> Any:
 def record(notification_id: int) -> Any:
     notification = _notification_or_404(notification_id)
     form = RecordForm()
+    if request.method == "GET":
+        form.on.data = today_uk()  # most are recorded the day they come in
     status = 200
     if notification.status == Status.SENT and form.validate_on_submit():
         try:
@@ -235,7 +265,7 @@ def record(notification_id: int) -> Any:
                 db.session.refresh(notification)
             else:
                 db.session.commit()
-                flash(f"Acknowledgement of notice PN-{notification.id} recorded", "success")
+                flash(f"Acknowledgement of notice {notification.reference} recorded", "success")
                 return redirect(_back(notification))
     if request.method == "POST" and notification.status != Status.SENT:
         status = 409
@@ -264,7 +294,9 @@ def reopen(notification_id: int) -> Any:
             db.session.refresh(notification)
         else:
             db.session.commit()
-            flash(f"Notice PN-{notification.id} is waiting for acknowledgement again", "success")
+            flash(
+                f"Notice {notification.reference} is waiting for acknowledgement again", "success"
+            )
             return redirect(_back(notification))
     if request.method == "POST" and notification.status != Status.ACKNOWLEDGED:
         status = 409
@@ -289,12 +321,12 @@ def _summary(notification: Notification) -> dict[str, Any]:
         "title": _title(notification),
         "child": notification.child,
         "about": about(notification),
-        "chases": CHASES,
+        "chases": CHASE_EVENTS,
     }
 
 
 def _title(notification: Notification) -> str:
-    return EVENT_TITLES.get(notification.event, notification.event.replace("_", " ").capitalize())
+    return event_title(notification.event)
 
 
 def _back(notification: Notification) -> str:
@@ -310,3 +342,58 @@ def _back(notification: Notification) -> str:
         )
     )
     return safe_next(request.args.get("next"), fallback)
+
+
+# --- "send a reminder now" (the dashboard and the child's page) ---------------------------
+
+
+CHASE_ROLES = (Role.SQA_OFFICER, Role.MANAGER)  # and admins, who hold every role
+
+
+@bp.post("/notifications/<int:notification_id>/reminder")
+@roles_required(*CHASE_ROLES)
+def remind(notification_id: int) -> Any:
+    session = db.session()
+    try:
+        reminder = send_reminder_now(
+            session,
+            notification_id,
+            user=current_user,
+            today=today_uk(),
+            limit=int(current_app.config["REMINDER_LIMIT"]),
+            min_interval=timedelta(
+                minutes=int(current_app.config["REMINDER_MIN_INTERVAL_MINUTES"])
+            ),
+        )
+    except NotificationNotFound:
+        abort(404)
+    except CannotRemind as exc:
+        session.rollback()
+        flash(str(exc))
+        original = session.get(Notification, notification_id)
+        return redirect(_page_of_button(original.child_id if original else None))
+    audit.record(
+        "send_reminder",
+        "notification",
+        notification_id,
+        reminder_id=reminder.id,
+        chase_number=reminder.chase_number,
+        child_id=reminder.child_id,
+    )
+    session.commit()
+    flash(
+        f"A reminder of notice {notice_reference(notification_id)} will be sent to "
+        f"{reminder.recipient_name}",
+        "success",
+    )
+    return redirect(_page_of_button(reminder.child_id))
+
+
+def _page_of_button(child_id: int | None = None) -> str:
+    """The page the button was on (same site only), else the child's page."""
+    fallback = (
+        url_for("pages.home")
+        if child_id is None
+        else url_for("placements.child_page", child_id=child_id)
+    )
+    return safe_next(request.form.get("next") or request.args.get("next"), fallback)

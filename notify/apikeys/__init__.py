@@ -7,8 +7,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from models.enums import Role
-    from notify.apikeys import views
+    from notify.apikeys import cli, views
     from notify.pages import add_navigation
 
     app.register_blueprint(views.bp)
+    app.cli.add_command(cli.api_keys)
     add_navigation("API keys", "apikeys.index", roles={Role.ADMIN})

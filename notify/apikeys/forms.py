@@ -1,6 +1,5 @@
 """Web forms for API keys: a new key, and the confirmation that revokes one."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovSubmitInput,
@@ -9,8 +8,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Regexp
 
-from notify.auth.service import API_SCOPES
-from notify.placements.forms import STRIP, options
+from notify.apikeys.service import API_SCOPES
+from notify.web.forms import StripWhitespaceForm, options
 
 SCOPE_LABELS = {
     "inbound:write": "inbound:write – post notices of children placed in our area",
@@ -20,11 +19,10 @@ SCOPE_LABELS = {
 }
 
 
-class NewKeyForm(FlaskForm):
+class NewKeyForm(StripWhitespaceForm):
     name = StringField(
         "What the key is for",
         widget=GovTextInput(),
-        filters=STRIP,
         description="For example, Nottinghamshire Mosaic integration",
         validators=[
             InputRequired("Enter what the key is for"),
@@ -34,7 +32,7 @@ class NewKeyForm(FlaskForm):
     authority_code = StringField(
         "Authority's ONS code",
         widget=GovTextInput(),
-        filters=[*STRIP, lambda value: value.upper() if value else value],
+        filters=[lambda value: value.upper() if value else value],
         description="The authority whose system will use the key, like E10000024",
         validators=[
             InputRequired("Enter the authority's ONS code"),
@@ -51,5 +49,5 @@ class NewKeyForm(FlaskForm):
     submit = SubmitField("Create key", widget=GovSubmitInput())
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(StripWhitespaceForm):
     submit = SubmitField("Revoke key", widget=GovSubmitInput())

@@ -1,5 +1,8 @@
-"""Listing and revoking API keys (creating one is notify.auth.service.create_api_key)."""
+"""API keys: made for one authority and shown once (only a hash is kept), found by the key a
+caller presents, listed and revoked."""
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -7,6 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ApiClient, Authority
+
+
+class KeyRefused(ValueError):
+    """A key that may not be made as asked (unknown authority, unknown scopes)."""
 
 
 class UnknownKey(LookupError):
@@ -65,3 +72,48 @@ def revoke_api_key(session: Session, prefix: str, now: datetime) -> tuple[ApiCli
         return client, False
     client.revoked_at = now
     return client, True
+
+
+API_SCOPES = ("inbound:write", "notifications:read", "notifications:ack", "placements:write")
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewKey:
+    client: ApiClient
+    key: str
+
+
+def create_api_key(
+    session: Session, *, authority_code: str, scopes: list[str], name: str
+) -> NewKey:
+    """Make a key for one authority; only its hash is kept, so it is shown once."""
+    if session.get(Authority, authority_code) is None:
+        raise KeyRefused(f"No authority has the code {authority_code!r}")
+    unknown = sorted(set(scopes) - set(API_SCOPES))
+    if unknown or not scopes:
+        raise KeyRefused(f"Scopes must be among: {', '.join(API_SCOPES)}")
+    prefix = "pn_" + secrets.token_hex(4)
+    key = f"{prefix}.{secrets.token_urlsafe(32)}"
+    client = ApiClient(
+        name=name,
+        authority_code=authority_code,
+        key_prefix=prefix,
+        key_hash=_digest(key),
+        scopes=" ".join(sorted(set(scopes))),
+    )
+    session.add(client)
+    return NewKey(client, key)
+
+
+def find_api_client(session: Session, key: str) -> ApiClient | None:
+    prefix, _, _ = key.partition(".")
+    client = session.scalar(select(ApiClient).where(ApiClient.key_prefix == prefix))
+    if client is None or client.revoked_at is not None:
+        return None
+    if not secrets.compare_digest(client.key_hash, _digest(key)):
+        return None
+    return client

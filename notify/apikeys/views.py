@@ -13,9 +13,14 @@ from models.base import utcnow
 from models.enums import Role
 from notify import audit
 from notify.apikeys.forms import NewKeyForm, RevokeForm
-from notify.apikeys.service import UnknownKey, list_api_keys, revoke_api_key
+from notify.apikeys.service import (
+    KeyRefused,
+    UnknownKey,
+    create_api_key,
+    list_api_keys,
+    revoke_api_key,
+)
 from notify.auth import roles_required
-from notify.auth.service import AccountError, create_api_key
 from notify.extensions import db
 
 bp = Blueprint("apikeys", __name__, url_prefix="/api-keys")
@@ -48,7 +53,7 @@ def new() -> Any:
                 scopes=list(form.scopes.data or []),
                 name=form.name.data or "",
             )
-        except AccountError as exc:
+        except KeyRefused as exc:
             db.session.rollback()
             form.authority_code.errors = [*form.authority_code.errors, str(exc)]
         else:

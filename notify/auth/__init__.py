@@ -13,6 +13,8 @@ from notify.extensions import db, login
 
 # Endpoints a person may reach without signing in. The API authenticates by key instead.
 PUBLIC_ENDPOINTS = {"auth.sign_in", "assets.asset", "status.status", "pages.about_data"}
+# The footer's pages: read before signing in.
+PUBLIC_ENDPOINTS |= {"pages.privacy", "pages.accessibility", "pages.contact"}
 
 
 def init_app(app: Flask) -> None:
@@ -20,7 +22,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users)
-    app.cli.add_command(cli.api_keys)
     login.login_view = "auth.sign_in"
     login.login_message = "Sign in to continue."
     login.login_message_category = "info"

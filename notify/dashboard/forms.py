@@ -2,23 +2,18 @@
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField, ValidationError
 
-from models.enums import Event
-from notify.dashboard.queries import STATUTORY, ChaseFilters, Choices
-from notify.placements.forms import GovDateField, options
+from models.enums import STATUTORY_EVENTS
+from notify.dashboard.queries import ChaseFilters, Choices
+from notify.labels import EVENT_TITLES
+from notify.web.forms import GovDateField, StripWhitespaceForm, options
 
-EVENT_LABELS: dict[str, str] = {
-    Event.PLACEMENT_START: "Placement start",
-    Event.ADDRESS_CHANGE: "Change of address",
-    Event.PLACEMENT_END: "Placement end",
-}
 ANY = "Any"
 
 
-class ChaseFilterForm(FlaskForm):
+class ChaseFilterForm(StripWhitespaceForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -40,7 +35,7 @@ class ChaseFilterForm(FlaskForm):
         self.health_body.choices = options(choices.health_bodies, ANY)
         self.team.choices = options(((t, t) for t in choices.teams), ANY)
         self.social_worker.choices = options(((str(i), n) for i, n in choices.social_workers), ANY)
-        self.event.choices = options(((e.value, EVENT_LABELS[e]) for e in STATUTORY), ANY)
+        self.event.choices = options(((e.value, EVENT_TITLES[e]) for e in STATUTORY_EVENTS), ANY)
 
     def validate_sent_to(self, field: GovDateField) -> None:
         if field.data and self.sent_from.data and field.data < self.sent_from.data:

@@ -43,14 +43,20 @@ from models import (
     Placement,
     User,
 )
-from models.enums import ApprovalLevel, Event, NotificationStatus, RecipientKind, Role
+from models.enums import (
+    STATUTORY_EVENTS,
+    ApprovalLevel,
+    NotificationStatus,
+    RecipientKind,
+    Role,
+)
 from notify import codes
 from notify.calendar import CalendarRangeError, WorkingDays
-from notify.dashboard.sql import UK, uk_date, uk_midnight
+from notify.calendar import uk_date as uk_day  # uk_date is the SQL expression here
+from notify.dashboard.sql import uk_date, uk_midnight
 
 # The statutory notices (reg 13 and 14). SQA alerts are our own; reminders and escalations
 # chase a notice and are not themselves acknowledged.
-STATUTORY = (Event.PLACEMENT_START, Event.ADDRESS_CHANGE, Event.PLACEMENT_END)
 TREND_MONTHS = 12
 CHASE_PAGE_SIZE = 25
 
@@ -59,7 +65,7 @@ C = NoticeCount
 
 
 def _statutory() -> ColumnElement[bool]:
-    return N.event.in_([e.value for e in STATUTORY])
+    return N.event.in_([e.value for e in STATUTORY_EVENTS])
 
 
 def _awaiting() -> ColumnElement[bool]:
@@ -67,7 +73,7 @@ def _awaiting() -> ColumnElement[bool]:
     ix_notifications_awaiting, its values written out so the planners match the two."""
     return and_(
         N.status == literal_column(f"'{NotificationStatus.SENT.value}'"),
-        N.event.in_([literal_column(f"'{e.value}'") for e in STATUTORY]),
+        N.event.in_([literal_column(f"'{e.value}'") for e in STATUTORY_EVENTS]),
     )
 
 
@@ -80,8 +86,7 @@ def _current_out_of_area(home_code: str, today: date) -> ColumnElement[bool]:
     return and_(
         Child.responsible_authority_code == home_code,
         Placement.location == "OUT",
-        Placement.start_date <= today,
-        or_(Placement.end_date.is_(None), Placement.end_date > today),
+        Placement.current_on(today),
     )
 
 
@@ -340,7 +345,7 @@ def _chase_row(row: tuple, today: date, calendar: WorkingDays | None) -> ChaseRo
         recipient_name=name,
         recipient_role=role,
         sent_at=sent_at,
-        sent_on=sent_at.astimezone(UK).date() if sent_at else None,
+        sent_on=uk_day(sent_at) if sent_at else None,
         acknowledge_by=ack_by,
         days_overdue=days if days is not None else (today - ack_by).days,
         working_days=days is not None,

@@ -3,14 +3,13 @@ between two timestamps. Each compiles to plain SQL, so aggregates stay in the da
 
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, Float
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-UK = ZoneInfo("Europe/London")
+from notify.calendar import UK
 
 
 def uk_midnight(day: date) -> datetime:

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from models.enums import Division, RecipientKind, Role
 from notify import audit
 from notify.auth import roles_required
-from notify.dashboard import charts
-from notify.dashboard.forms import EVENT_LABELS, ChaseFilterForm
+from notify.calendar import today_uk, uk_date
+from notify.dashboard import charts, lists
+from notify.dashboard.forms import ChaseFilterForm
 from notify.dashboard.queries import (
     ChaseFilters,
     ChasePage,
@@ -36,8 +37,8 @@ from notify.dashboard.queries import (
     headline_counts,
     monthly_trends,
 )
-from notify.dashboard.sql import UK
 from notify.extensions import db
+from notify.labels import event_title
 from notify.notifications.calendars import working_day_calendars
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -47,7 +48,7 @@ DASHBOARD_CHASE_ROWS = 6
 AUTHORITY_ROWS = 12
 REFRESH_SECONDS = 30
 # Endpoints other features provide; until they are registered their actions are not offered.
-REMIND_ENDPOINT = "chasing.remind"
+REMIND_ENDPOINT = "acknowledgements.remind"
 ACKNOWLEDGE_ENDPOINT = "acknowledgements.record"
 DIRECTORY_SECTIONS = {
     RecipientKind.AUTHORITY: "authorities",
@@ -61,8 +62,9 @@ def _db() -> Session:
     return db.session()
 
 
-def _today() -> date:
-    return datetime.now(UK).date()
+def _within() -> int:
+    """Acknowledge-by = sent + this many working days (a setting)."""
+    return int(current_app.config["ACKNOWLEDGE_WITHIN_WORKING_DAYS"])
 
 
 def _home_authority() -> str:
@@ -77,7 +79,6 @@ def _calendar() -> Any:
 def _template_helpers() -> dict[str, Any]:
     return {
         "chase_actions": _chase_actions,
-        "event_labels": EVENT_LABELS,
         "refresh_seconds": REFRESH_SECONDS,
     }
 
@@ -96,8 +97,10 @@ def _chase_actions(row: ChaseRow, next_url: str) -> dict[str, str | None]:
     # the directory is the administrators'; a link others could not open would only mislead
     if section and row.recipient_code and current_user.role == Role.ADMIN:
         fix = url_for("directory.entry", section=section, code=row.recipient_code)
+    # at the limit only escalation is left: the button is not offered (and refused if sent)
+    at_limit = row.reminders_sent >= int(current_app.config["REMINDER_LIMIT"])
     return {
-        "remind": build(REMIND_ENDPOINT),
+        "remind": None if at_limit else build(REMIND_ENDPOINT),
         "acknowledge": build(ACKNOWLEDGE_ENDPOINT),
         "fix": fix,
     }
@@ -135,9 +138,10 @@ def _authorities(today: date) -> dict[str, Any]:
             )
             for r in shown
         ],
-        title="Notices acknowledged within 5 working days, by authority",
+        title=f"Notices acknowledged within {_within()} working days, by authority",
         description="For each authority, the share of the notices sent to it in the last 12 "
-        "months that it acknowledged within 5 working days; those with notices overdue now "
+        f"months that it acknowledged within {_within()} working days; those with notices "
+        "overdue now "
         "first.",
     )
     return {"authorities": rows, "authorities_shown": shown, "authority_chart": chart}
@@ -154,7 +158,9 @@ def _trends(today: date) -> dict[str, Any]:
     outcomes = charts.columns(
         labels,
         [
-            charts.Series("Within 5 working days", charts.GREEN, [m.on_time for m in months]),
+            charts.Series(
+                f"Within {_within()} working days", charts.GREEN, [m.on_time for m in months]
+            ),
             charts.Series("Later", charts.LIGHT_BLUE, [m.late for m in months]),
             charts.Series("Overdue", charts.RED, [m.overdue for m in months]),
             charts.Series("Not yet due", charts.GREY, [m.awaiting for m in months]),
@@ -162,7 +168,7 @@ def _trends(today: date) -> dict[str, Any]:
         title="Notices sent each month, and when they were acknowledged",
         width=460,
         description="Stacked columns, one a month for the last 12 months: notices acknowledged "
-        "within 5 working days, acknowledged later, overdue, and not yet due.",
+        f"within {_within()} working days, acknowledged later, overdue, and not yet due.",
     )
     medians = charts.columns(
         labels,
@@ -195,7 +201,7 @@ def _render_panel(name: str, today: date) -> dict[str, Any]:
 @bp.get("")
 @roles_required(*DASHBOARD_ROLES)
 def index() -> Any:
-    today = _today()
+    today = today_uk()
     context: dict[str, Any] = {"today": today, "next_url": url_for("dashboard.index")}
     for name in PANELS:
         context |= _render_panel(name, today)
@@ -208,7 +214,7 @@ def panel(name: str) -> Any:
     """One panel of the dashboard as an HTML fragment, for the page's script to swap in."""
     if name not in PANELS:
         abort(404)
-    today = _today()
+    today = today_uk()
     context = _render_panel(name, today)
     html = render_template(
         f"views/dashboard/_{name}.html", today=today, next_url=url_for("dashboard.index"), **context
@@ -232,7 +238,7 @@ def _page_number() -> int:
 @bp.get("/chase-list")
 @roles_required(*DASHBOARD_ROLES)
 def chase() -> Any:
-    today = _today()
+    today = today_uk()
     form = _filter_form()
     filters = form.filters()
     page: ChasePage = chase_list(_db(), today, filters, _calendar(), page=_page_number())
@@ -252,7 +258,7 @@ def chase() -> Any:
 @roles_required(*DASHBOARD_ROLES)
 def chase_table() -> Any:
     """The chase list's table alone (same filters and page), for the page's script."""
-    today = _today()
+    today = today_uk()
     filters = _filter_form().filters()
     page = chase_list(_db(), today, filters, _calendar(), page=_page_number())
     next_url = url_for("dashboard.chase", **_page_args(filters, page.page))
@@ -320,7 +326,7 @@ CSV_COLUMNS = (
 @roles_required(*DASHBOARD_ROLES)
 def chase_csv() -> Any:
     """The whole filtered chase list as CSV: identifiers and dates, no names or dates of birth."""
-    today = _today()
+    today = today_uk()
     filters = _filter_form().filters()
     audit.record("export", "chase_list", None, **{k: str(v) for k, v in filters.as_args().items()})
     # Written whole before it is sent: streaming would hold the transaction (on SQLite, the
@@ -333,7 +339,7 @@ def chase_csv() -> Any:
             (
                 r.case_reference,
                 r.initials,
-                EVENT_LABELS.get(r.event, r.event),
+                event_title(r.event),
                 r.recipient_name,
                 r.recipient_kind.replace("_", " "),
                 r.recipient_code or "",
@@ -359,4 +365,41 @@ def chase_csv() -> Any:
 
 
 def _uk_day(at: datetime | None) -> str:
-    return at.astimezone(UK).date().isoformat() if at else ""
+    return uk_date(at).isoformat() if at else ""
+
+
+# --- the lists behind the headline counts ------------------------------------------------------
+
+
+@bp.get("/notices/<kind>")
+@roles_required(*DASHBOARD_ROLES)
+def notices(kind: str) -> Any:
+    try:
+        which = lists.NoticeList(kind)
+    except ValueError:
+        abort(404)
+    total, rows = lists.notice_list(_db(), which, today_uk())
+    return render_template(
+        "views/dashboard/notices.html",
+        title=lists.NOTICE_TITLES[which],
+        total=total,
+        rows=rows,
+        limit=lists.LIST_LIMIT,
+    )
+
+
+@bp.get("/placements/<kind>")
+@roles_required(*DASHBOARD_ROLES)
+def placements(kind: str) -> Any:
+    try:
+        which = lists.PlacementList(kind)
+    except ValueError:
+        abort(404)
+    total, rows = lists.placement_list(_db(), which, _home_authority(), today_uk())
+    return render_template(
+        "views/dashboard/placements.html",
+        title=lists.PLACEMENT_TITLES[which],
+        total=total,
+        rows=rows,
+        limit=lists.LIST_LIMIT,
+    )

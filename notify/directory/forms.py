@@ -6,7 +6,6 @@ The forms check that answers are present and well formed; the service checks the
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
@@ -18,28 +17,26 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField, Submit
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from notify.directory.service import ContactDetails, api_endpoint_problem, contact_roles
-from notify.placements.forms import STRIP, Problem, options
 from notify.validation import email_problem
+from notify.web.forms import Problem, StripWhitespaceForm, options, text_field
 
 
-class DirectorySearchForm(FlaskForm):
+class DirectorySearchForm(StripWhitespaceForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = StringField(
         "Name or code",
         widget=GovTextInput(),
-        filters=STRIP,
         description="For example, Worcestershire, E10000034, 885 or QGH",
         validators=[Optional(), Length(max=100, message="Search for 100 characters or fewer")],
     )
 
 
-class EntryForm(FlaskForm):
+class EntryForm(StripWhitespaceForm):
     notification_email = StringField(
         "Notification email address",
         widget=GovTextInput(),
-        filters=STRIP,
         description="The shared inbox that receives placement notices, like "
         "placements@council.gov.uk. Leave it blank if you do not know it yet: notices wait "
         "until you add it.",
@@ -51,7 +48,6 @@ class EntryForm(FlaskForm):
     api_endpoint = StringField(
         "API endpoint (optional)",
         widget=GovTextInput(),
-        filters=STRIP,
         description="Only if this authority runs Placement Notify too: the https address of "
         "its API, like https://placements.example.gov.uk/api/v1",
         validators=[Optional(), Problem(api_endpoint_problem)],
@@ -59,7 +55,6 @@ class EntryForm(FlaskForm):
     api_key = PasswordField(
         "API key it issued us (optional)",
         widget=GovPasswordInput(),
-        filters=STRIP,
         description="The key this authority's Placement Notify gave us, with the inbound:write "
         "scope. Notices to it are then posted to its API instead of emailed. Leave blank to "
         "keep the key already saved; clear the API endpoint to remove both.",
@@ -69,7 +64,7 @@ class EntryForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class ContactForm(FlaskForm):
+class ContactForm(StripWhitespaceForm):
     role = RadioField(
         "Role",
         widget=GovRadioInput(),
@@ -79,26 +74,19 @@ class ContactForm(FlaskForm):
     name = StringField(
         "Name of the person or team",
         widget=GovTextInput(),
-        filters=STRIP,
         validators=[
             InputRequired("Enter the name of the person or team"),
             Length(max=200, message="Name must be 200 characters or fewer"),
         ],
     )
-    organisation = StringField(
+    organisation = text_field(
         "Team or service (optional)",
-        widget=GovTextInput(),
-        filters=STRIP,
+        max_length=200,
         description="For example, Looked After Children's Health Service",
-        validators=[
-            Optional(),
-            Length(max=200, message="Team or service must be 200 characters or fewer"),
-        ],
     )
     email = StringField(
         "Email address",
         widget=GovTextInput(),
-        filters=STRIP,
         description="Notices to this contact are sent here",
         validators=[
             InputRequired("Enter an email address: notices to this contact are sent to it"),
@@ -108,7 +96,6 @@ class ContactForm(FlaskForm):
     phone = StringField(
         "Telephone (optional)",
         widget=GovTextInput(),
-        filters=STRIP,
         validators=[
             Optional(),
             Length(max=30, message="Telephone must be 30 characters or fewer"),
@@ -131,7 +118,7 @@ class ContactForm(FlaskForm):
         )
 
 
-class ContactActiveForm(FlaskForm):
+class ContactActiveForm(StripWhitespaceForm):
     """The button that deactivates or reactivates a contact (a form for its CSRF token)."""
 
     submit = SubmitField("Deactivate contact", widget=GovSubmitInput())

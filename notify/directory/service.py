@@ -12,8 +12,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models import Authority, Contact, HealthBody, Notification
 from models.enums import NotificationStatus, RecipientKind, RecipientRole
+from notify.labels import role_title
 from notify.notifications import outbox
-from notify.placements.service import InvalidInput
+from notify.problems import InvalidInput
 from notify.sealing import seal
 from notify.validation import email_problem
 
@@ -24,12 +25,8 @@ PHONE_CHARACTERS = frozenset("0123456789 +()-")
 # The people and inboxes the directory keeps at an authority or health body. A contact's
 # role must be a RecipientRole (the database checks it), so a role below is offered only
 # once that enum holds it.
-CONTACT_ROLES: dict[str, str] = {
-    "designated_nurse": "Designated nurse for looked-after children",
-    "lac_health_team": "Looked-after children's health team",
-    "virtual_school": "Virtual school",
-    RecipientRole.SQA.value: "Safeguarding quality assurance (SQA) team",
-}
+# The roles a directory contact may hold (the child's own people are recorded with the child).
+CONTACT_ROLES = ("designated_nurse", "lac_health_team", "virtual_school", RecipientRole.SQA.value)
 # A team is told through its one inbox, so only one contact may hold such a role at a time.
 TEAM_ROLES = frozenset({"lac_health_team", "virtual_school", RecipientRole.SQA.value})
 
@@ -253,11 +250,7 @@ def update_directory_entry(
 def contact_roles() -> list[tuple[str, str]]:
     """The roles a directory contact may hold now, with their labels."""
     known = {r.value for r in RecipientRole}
-    return [(role, label) for role, label in CONTACT_ROLES.items() if role in known]
-
-
-def role_label(role: str) -> str:
-    return CONTACT_ROLES.get(role) or role.replace("_", " ").capitalize()
+    return [(role, role_title(role)) for role in CONTACT_ROLES if role in known]
 
 
 def _owner_filter(kind: str, code: str) -> ColumnElement[bool]:
@@ -402,7 +395,7 @@ def _refuse_second_team(
         raise InvalidInput(
             {
                 "role": [
-                    f"{other.name} is already the active {role_label(role)} contact here: "
+                    f"{other.name} is already the active {role_title(role)} contact here: "
                     "change or deactivate that contact instead"
                 ]
             }

@@ -32,7 +32,6 @@ from notify.directory.service import (
     contacts_of,
     get_entry,
     list_entries,
-    role_label,
     set_contact_active,
     update_directory_contact,
     update_directory_entry,
@@ -40,8 +39,9 @@ from notify.directory.service import (
 )
 from notify.directory.service import add_directory_contact as add_contact_to_entry
 from notify.extensions import db
-from notify.placements.forms import add_problems
-from notify.placements.service import InvalidInput
+from notify.labels import role_title
+from notify.problems import InvalidInput
+from notify.web.forms import add_problems
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -54,7 +54,7 @@ ACTIVE_PREFIX = "state"
 
 @bp.context_processor
 def _template_helpers() -> dict[str, Any]:
-    return {"role_label": role_label, "section_of": SECTION_OF}
+    return {"role_label": role_title, "section_of": SECTION_OF}
 
 
 def _db() -> Session:

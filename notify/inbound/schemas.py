@@ -16,12 +16,12 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate, val
 
 from models import InboundNotice
 from models.enums import NOTICE_TYPES, InboundStatus
-from notify import codes
+from notify.calendar import today_uk
 from notify.extensions import db
 from notify.geography.postcode import PostcodeError, normalise_postcode
 from notify.inbound.service import area_problem
-from notify.placements.schemas import IsoDate, Text
 from notify.validation import email_problem, nhs_number_problem, placement_date_problem
+from notify.web.fields import IsoDate, Text, code_problem
 
 NAME_LENGTH = 100
 RISKS_LENGTH = 4000
@@ -153,7 +153,7 @@ class InboundChildSchema(StrictSchema):
         born = data.get("date_of_birth")
         if born is None:
             return
-        today = date.today()
+        today = today_uk()
         if born > today:
             raise ValidationError("Date of birth must be in the past.", "date_of_birth")
         if born < _years_before(today, OLDEST_CHILD_YEARS):
@@ -207,7 +207,7 @@ class InboundPlacementSchema(StrictSchema):
 
     @validates_schema(skip_on_field_errors=False)
     def _dates_and_codes(self, data: dict[str, Any], **kwargs: Any) -> None:
-        today = date.today()
+        today = today_uk()
         start, end = data.get("start_date"), data.get("end_date")
         problems: dict[str, list[str]] = {}
         if start is not None and (problem := placement_date_problem(start, today)):
@@ -344,17 +344,6 @@ class InboundNoticeInSchema(StrictSchema):
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def code_problem(list_name: str, code: Any, on: Any, message: str) -> str | None:
-    """Why `code` is not in the 903 list for the collection year of `on`, or None."""
-    if not isinstance(code, str):
-        return None  # missing or mistyped: the field itself says so
-    if codes.is_valid(list_name, code, on=on if isinstance(on, date) else None):
-        return None
-    if isinstance(on, date):
-        return f"{message} for {codes.collection_year(on)}."
-    return f"{message}."
 
 
 def _in_our_area(postcode: str) -> str | None:

@@ -8,15 +8,16 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from notify.calendar import CalendarRangeError
-from notify.chasing.service import UK, ChaseSettings, chase
+from notify.calendar import CalendarRangeError, today_uk
 from notify.extensions import db
 from notify.notifications import outbox
 from notify.notifications.channels.base import Channel
 from notify.notifications.channels.federation import FederationChannel, Routed
 from notify.notifications.channels.govuk_notify import channel_from_config
+from notify.notifications.chasing import ChaseSettings, chase
 from notify.notifications.delivery import DeliverySettings, Dispatched
 from notify.notifications.federation import collect_acceptances
+from notify.notifications.successions import transfer_notices
 from notify.notifications.worker import (
     DEFAULT_CHASE_HOUR,
     DEFAULT_COLLECT_SECONDS,
@@ -24,6 +25,7 @@ from notify.notifications.worker import (
     Worker,
     dispatch_all,
 )
+from notify.transaction import transaction
 
 
 @click.group(help="Deliver notifications: the worker, a one-off dispatch, resending, chasing.")
@@ -106,13 +108,11 @@ def dispatch_command(once: bool, batch: int | None) -> None:
 @with_appcontext
 def resend_command(notification_id: int) -> None:
     """Send a failed notification again, to its recipient's address in the directory now."""
-    session = db.session()
     try:
-        address = outbox.resend(session, notification_id)
+        with transaction() as session:
+            address = outbox.resend(session, notification_id)
     except (outbox.NotificationNotFound, outbox.CannotResend) as exc:
-        session.rollback()
         raise click.ClickException(str(exc)) from exc
-    session.commit()
     click.echo(f"Notification {notification_id} will be sent again, to {address}.")
 
 
@@ -127,14 +127,12 @@ def resend_command(notification_id: int) -> None:
 def chase_command(day: datetime | None) -> None:
     """Write the reminders and escalations due (the worker does this each working morning);
     the worker sends them. Running it again the same day writes nothing more."""
-    today: date = day.date() if day is not None else datetime.now(UK).date()
-    session = db.session()
+    today: date = day.date() if day is not None else today_uk()
     try:
-        done = chase(session, today, ChaseSettings.from_config(current_app.config))
+        with transaction() as session:
+            done = chase(session, today, ChaseSettings.from_config(current_app.config))
     except CalendarRangeError as exc:
-        session.rollback()
         raise click.BadParameter(str(exc), param_hint="'--date'") from exc
-    session.commit()
     click.echo(
         f"Chased {_count(done.overdue, 'overdue notice')} on {today.isoformat()}: "
         f"wrote {_count(done.reminders, 'reminder')} and {_count(done.escalations, 'escalation')}"
@@ -152,9 +150,29 @@ def collect_command() -> None:
     """Ask the authorities we posted notices to (those running Placement Notify too) which
     they have accepted, and record those as acknowledged. The worker does this every
     FEDERATION_POLL_SECONDS."""
-    found = collect_acceptances(db.session(), current_app.config)
-    db.session.commit()
+    with transaction() as session:
+        found = collect_acceptances(session, current_app.config)
     click.echo(
         f"Asked about {found.asked} notices: {found.acknowledged} accepted, "
         f"{found.rejected} rejected, {found.unreachable} could not be asked."
     )
+
+
+@notify.command(
+    "transfer-notices",
+    help="Move unsent notices addressed to bodies that have ended to their successors "
+    "(the worker does it each day).",
+)
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="As on this day.")
+@with_appcontext
+def transfer_notices_command(day: datetime | None) -> None:
+    on = day.date() if day is not None else today_uk()
+    with transaction() as session:
+        result = transfer_notices(session, on)
+    click.echo(f"Moved {result.moved} unsent notices to successor bodies on {on.isoformat()}")
+    if result.undecided:
+        click.echo(
+            f"  {len(result.undecided)} are to a body that was split and their postcode does "
+            f"not say which successor covers it: {', '.join(map(str, result.undecided))}",
+            err=True,
+        )

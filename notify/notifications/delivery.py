@@ -15,7 +15,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, cast
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -26,7 +25,7 @@ from models.base import utcnow
 from models.enums import Channel as ChannelName
 from models.enums import Division
 from models.enums import NotificationStatus as Status
-from notify.calendar import CalendarRangeError, WorkingDays
+from notify.calendar import CalendarRangeError, WorkingDays, uk_date
 from notify.notifications import outbox
 from notify.notifications.calendars import working_day_calendars
 from notify.notifications.channels.base import (
@@ -36,7 +35,8 @@ from notify.notifications.channels.base import (
     OutgoingMessage,
 )
 from notify.notifications.federation import api_deliveries
-from notify.notifications.rendering import Notice, load_notices, render
+from notify.notifications.rendering.batch import load_notices
+from notify.notifications.rendering.message import Notice, render
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,6 @@ _COUNT_ATTEMPT = (
     update(_NOTIFICATIONS).where(_THIS_ONE).values(attempts=_NOTIFICATIONS.c.attempts + 1)
 )
 # Working days are counted from the day a notice was sent where its recipients work.
-UK = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -373,7 +372,7 @@ def acknowledge_by(
 ) -> date | None:
     """`working_days` working days after the day it was sent, in the recipient's division."""
     try:
-        return calendars[notice.division].add(sent_at.astimezone(UK).date(), working_days)
+        return calendars[notice.division].add(uk_date(sent_at), working_days)
     except CalendarRangeError:
         logger.warning(
             "No bank holidays loaded for the acknowledgement date of notification %s",

@@ -106,7 +106,7 @@ def inbound_body(
     contacts = {c.role: c for c in child.contacts if c.active}
     previous = _previous(child, placement)
     return {
-        "reference": f"PN-{notification.id}",
+        "reference": notification.reference,
         "notice_type": notification.event,
         "placing_authority": child.responsible_authority_code,
         "child": {
@@ -197,7 +197,7 @@ def collect_acceptances(
     """Ask each authority's API about the notices we posted there and have not seen accepted:
     an accepted one is acknowledged here (via the API, by whoever accepted it); a rejected one
     keeps waiting, with the reason, for SQA to take up. Commits nothing."""
-    from notify.acknowledgements.service import acknowledge_notification
+    from notify.notifications.acknowledge import acknowledge_notification
 
     http = http or requests.Session()
     timeout = float(config.get("MAIL_TIMEOUT") or 30)

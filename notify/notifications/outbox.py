@@ -14,10 +14,11 @@ from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from models import Authority, Child, Contact, HealthBody, Notification, Placement
+from models import Child, Contact, Notification, Placement
 from models.base import utcnow
+from models.enums import Channel, RecipientKind
 from models.enums import NotificationStatus as Status
-from models.enums import RecipientKind
+from notify.notifications.recipients import directory_address
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ ALLOWED: dict[Status, frozenset[Status]] = {
     # back to sent: an acknowledgement recorded in error, reopened by SQA (audited)
     Status.ACKNOWLEDGED: frozenset({Status.SENT}),
     Status.CANCELLED: frozenset(),
+    # reg 13(3): listed so that everyone sees who was not told, and never sent
+    Status.WITHHELD: frozenset(),
 }
 
 # How long a worker holds a claimed row before another may take it over (see claim_due).
@@ -65,6 +68,19 @@ _MOVE_ONE = {
 _ALLOWED_FROM = {
     to: [status.value for status, onward in ALLOWED.items() if to in onward] for to in Status
 }
+
+
+def enqueue(session: Session, **columns: Any) -> Notification:
+    """The one creator of notification rows: pending when it has an address to go to, else
+    needs_address until the directory has one (`address_added` releases it); withheld, and
+    never sent, with the reg 13(3) decision in `withheld_reason`."""
+    columns.setdefault("channel", Channel.EMAIL)
+    status = Status.PENDING if columns.get("address") else Status.NEEDS_ADDRESS
+    if columns.get("withheld_reason"):
+        status = Status.WITHHELD
+    notification = Notification(status=status, **columns)
+    session.add(notification)
+    return notification
 
 
 class NotificationNotFound(LookupError):
@@ -223,21 +239,6 @@ def release(session: Session, notification_ids: list[int], now: datetime) -> lis
         claimed_at=None,
         next_attempt_at=now,
     )
-
-
-def directory_address(session: Session, kind: str, code: str | None) -> str | None:
-    """The recipient's notification address in the directory now."""
-    if code is None:
-        return None
-    if kind == RecipientKind.AUTHORITY:
-        authority = session.get(Authority, code)
-        return authority.notification_email if authority and authority.active else None
-    if kind == RecipientKind.HEALTH_BODY:
-        body = session.get(HealthBody, code)
-        return body.notification_email if body and body.active else None
-    # contacts, and internal teams (a contact of our own authority)
-    contact = session.get(Contact, int(code)) if code.isdigit() else None
-    return contact.email if contact and contact.active else None
 
 
 def address_added(session: Session, kind: str, code: str, now: datetime | None = None) -> list[int]:

@@ -47,6 +47,10 @@ _START_CONTACT_ROLES = (
     RecipientRole.POLICE,
 )
 CONTACT_ROLES = frozenset({*_START_CONTACT_ROLES, RecipientRole.CARER})
+# A person's own reg 13(3) decision may be recorded against these classes; a carer's holds
+# for the notices they get as the previous carer (reg 13(2)(e)), not for the end notice they
+# are owed as the person with whom the child was placed (reg 14).
+PERSON_WITHHOLDABLE_ROLES = WITHHOLDABLE_ROLES | {RecipientRole.CARER}
 
 _EVENT_ORDER = {
     Event.ADDRESS_CHANGE: 0,
@@ -106,16 +110,37 @@ class PlacementFacts:
 
 
 @dataclass(frozen=True)
+class PersonWithheld:
+    """A reg 13(3) decision about one person: who decided, and why."""
+
+    decided_by: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.decided_by.strip() or not self.reason.strip():
+            raise ValueError("a withholding must record who decided and why")
+
+
+@dataclass(frozen=True)
 class KnownContact:
-    """A person the child's record holds, with why they are told and their calendar."""
+    """A person the child's record holds, with why they are told and their calendar, and
+    whether a reg 13(3) decision leaves them out."""
 
     role: RecipientRole
     contact_id: str | int
     division: Division = RESPONSIBLE_DIVISION
+    withheld: PersonWithheld | None = None
+    # someone the new placement brings (the GP the child will register with, a new school):
+    # told of it, not of the end of a placement they had no part in
+    joins: bool = False
 
     def __post_init__(self) -> None:
         if self.role not in CONTACT_ROLES:
             raise ValueError(f"{self.role} is not a role a contact can hold")
+        if self.withheld is not None and self.role not in PERSON_WITHHOLDABLE_ROLES:
+            raise ValueError(
+                f"only parents, contact-order holders and carers may be withheld, not {self.role}"
+            )
 
 
 @dataclass(frozen=True)
@@ -224,6 +249,7 @@ class Withheld:
     event: Event
     decided_by: str
     reason: str
+    send_by: date | None = None  # when it would have been due
 
 
 @dataclass(frozen=True)
@@ -259,23 +285,23 @@ def who_must_be_told(event: PlacementEvent, calendars: Mapping[Division, Working
     if event.new is not None:
         starts = _start_notices(event, event.new, calendars)
 
-    told_at_end, held_at_end = _split_withheld(ends, event.withholding)
-    told_at_start, held_at_start = _split_withheld(starts, event.withholding)
+    decisions = _decisions(event)
+    told_at_end, held_at_end = _split_withheld(ends, decisions)
+    told_at_start, held_at_start = _split_withheld(starts, decisions)
     recipients = _merge_move(told_at_end, told_at_start)
     held = _merge_move(held_at_end, held_at_start)
-
-    withheld: tuple[Withheld, ...] = ()
-    if event.withholding is not None:
-        withheld = tuple(
-            Withheld(
-                r.role,
-                r.code_or_contact,
-                r.event,
-                event.withholding.decided_by,
-                event.withholding.reason,
-            )
-            for r in held
+    withheld = tuple(
+        Withheld(
+            r.role,
+            r.code_or_contact,
+            r.event,
+            decision.decided_by,
+            decision.reason,
+            r.send_by,
         )
+        for r in held
+        if (decision := _decision_for(r, decisions)) is not None
+    )
 
     approvals: tuple[ApprovalRequirement, ...] = ()
     exemption = None
@@ -290,7 +316,7 @@ def who_must_be_told(event: PlacementEvent, calendars: Mapping[Division, Working
 
 
 def _reg13_people(
-    event: PlacementEvent, facts: PlacementFacts
+    event: PlacementEvent, facts: PlacementFacts, starting: bool = True
 ) -> list[tuple[RecipientRole, RecipientKind, str | int | None, Division]]:
     """Everyone reg 13 tells of this placement (and so reg 14 tells of its end)."""
     people: list[tuple[RecipientRole, RecipientKind, str | int | None, Division]] = []
@@ -330,7 +356,7 @@ def _reg13_people(
         people.extend(
             (role, RecipientKind.CONTACT, contact.contact_id, contact.division)
             for contact in event.contacts
-            if contact.role == role
+            if contact.role == role and (starting or not contact.joins)
         )
     return people
 
@@ -370,7 +396,7 @@ def _end_notices(
     def send_by(division: Division) -> date:
         return _calendar(calendars, division).add(end_date, END_WORKING_DAYS)
 
-    people = _reg13_people(event, facts)
+    people = _reg13_people(event, facts, starting=False)
     people.extend(
         (RecipientRole.CARER, RecipientKind.CONTACT, contact.contact_id, contact.division)
         for contact in event.contacts
@@ -388,13 +414,40 @@ def _end_notices(
     return _unique(notices)
 
 
+_Decisions = dict[tuple[RecipientRole, str | None], PersonWithheld]
+
+
+def _decisions(event: PlacementEvent) -> _Decisions:
+    """The reg 13(3) decisions of `event`: by class (key contact None), and by person."""
+    decisions: _Decisions = {}
+    if event.withholding is not None:
+        decision = PersonWithheld(event.withholding.decided_by, event.withholding.reason)
+        decisions.update({(role, None): decision for role in event.withholding.roles})
+    for contact in event.contacts:
+        if contact.withheld is None:
+            continue
+        roles = {contact.role}
+        if contact.role == RecipientRole.CARER:
+            roles = {RecipientRole.PREVIOUS_CARER}
+        for role in roles & WITHHOLDABLE_ROLES:
+            decisions[(role, str(contact.contact_id))] = contact.withheld
+    return decisions
+
+
+def _decision_for(notice: Recipient, decisions: _Decisions) -> PersonWithheld | None:
+    if notice.role not in WITHHOLDABLE_ROLES:
+        return None
+    who = None if notice.code_or_contact is None else str(notice.code_or_contact)
+    return decisions.get((notice.role, who)) or decisions.get((notice.role, None))
+
+
 def _split_withheld(
-    notices: Iterable[Recipient], withholding: Withholding | None
+    notices: Iterable[Recipient], decisions: _Decisions
 ) -> tuple[list[Recipient], list[Recipient]]:
     told: list[Recipient] = []
     held: list[Recipient] = []
     for notice in notices:
-        if withholding is not None and notice.role in withholding.roles:
+        if _decision_for(notice, decisions) is not None:
             held.append(notice)
         else:
             told.append(notice)

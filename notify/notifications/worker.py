@@ -25,11 +25,13 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.enums import Division
-from notify.chasing.service import UK, ChaseResult, ChaseSettings, chase
+from notify.calendar import UK
 from notify.notifications.calendars import working_day_calendars
 from notify.notifications.channels.base import Channel
+from notify.notifications.chasing import ChaseResult, ChaseSettings, chase
 from notify.notifications.delivery import DeliverySettings, Dispatched, dispatch_once, worker_name
 from notify.notifications.federation import Collected
+from notify.notifications.successions import transfer_notices
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ class Worker:
         self.chase_hour = chase_hour
         self.clock = clock
         self.chased_on: date | None = None  # the last day this process looked at chasing
+        self.transferred_on: date | None = None  # ... moved notices off bodies that ended
         self.collect = collect  # None: this worker does not ask after posted notices
         self.collect_every = collect_every
         self.collected_at: float | None = None  # time.monotonic() of the last time it asked
@@ -154,6 +157,12 @@ class Worker:
         now = self.clock()
         local = now.astimezone(UK)
         today = local.date()
+        if self.transferred_on != today:
+            # a body that ended overnight (a reorganisation's day): its unsent notices move
+            # to the successor before any of them is sent
+            transfer_notices(self.session, today)
+            self.session.commit()
+            self.transferred_on = today
         if self.chased_on == today or local.hour < self.chase_hour:
             return None
         calendar = working_day_calendars(self.session)[Division.ENGLAND_AND_WALES]

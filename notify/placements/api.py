@@ -8,7 +8,6 @@ found", so the API never reveals another authority's records.
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
 from flask import url_for
@@ -28,6 +27,7 @@ from notify.apikit import (
     page_of,
     require_scope,
 )
+from notify.calendar import today_uk
 from notify.extensions import db
 from notify.placements.schemas import (
     ChildInSchema,
@@ -41,14 +41,8 @@ from notify.placements.schemas import (
     PlacementInSchema,
     PlacementRequest,
 )
-from notify.placements.service import (
-    ChildDetails,
-    Conflict,
-    InvalidInput,
-    end_placement,
-    record_child,
-    record_placement,
-)
+from notify.placements.service import ChildDetails, end_placement, record_child, record_placement
+from notify.problems import Conflict, InvalidInput
 
 SCOPE = "placements:write"
 # Ids are opaque strings to callers; ours are row numbers, small enough for any database.
@@ -100,9 +94,7 @@ class Children(MethodView):
     def post(self, details: ChildDetails) -> Any:
         """Record a child we look after"""
         with _service_problems():
-            child = record_child(
-                db.session(), details, current_client().authority_code, date.today()
-            )
+            child = record_child(db.session(), details, current_client().authority_code, today_uk())
         audit.record("api_child_create", "child", child.id)
         _commit("A child with this case reference was recorded at the same moment.")
         return child, 201, {"Location": url_for("children_api.OneChild", child_id=str(child.id))}
@@ -132,27 +124,25 @@ class ChildPlacements(MethodView):
         notifications it caused, including the end notices of the placement it replaces.
         """
         child = _own_child(child_id)
-        before = _notification_ids(child)
         with _service_problems(PLACEMENT_PATHS):
-            placement = record_placement(
+            recorded = record_placement(
                 db.session(),
                 child,
                 body.details,
                 expected_version=child.version if body.version is None else body.version,
                 actor_id=None,
-                today=date.today(),
+                today=today_uk(),
             )
         db.session.flush()
-        created = _new_notifications(child, before)
         audit.record(
             "api_placement_record",
             "child",
             child.id,
-            placement_id=placement.id,
-            notification_ids=[n.id for n in created],
+            placement_id=recorded.placement.id,
+            notification_ids=[n.id for n in recorded.notifications],
         )
         _commit()
-        return PlacementChange(placement, created), 201
+        return PlacementChange(recorded.placement, recorded.notifications), 201
 
 
 @blp.route("/<child_id>/placements/<placement_id>/end")
@@ -165,7 +155,7 @@ class EndPlacement(MethodView):
         child = _own_child(child_id)
         placement = _placement_of(child, placement_id)
         with _service_problems():
-            created = end_placement(
+            recorded = end_placement(
                 db.session(),
                 child,
                 placement,
@@ -173,7 +163,7 @@ class EndPlacement(MethodView):
                 end_reason=body.end_reason,
                 destination=body.destination,
                 expected_version=child.version if body.version is None else body.version,
-                today=date.today(),
+                today=today_uk(),
             )
         db.session.flush()
         audit.record(
@@ -181,10 +171,10 @@ class EndPlacement(MethodView):
             "child",
             child.id,
             placement_id=placement.id,
-            notification_ids=[n.id for n in created],
+            notification_ids=[n.id for n in recorded.notifications],
         )
         _commit()
-        return PlacementChange(placement, created)
+        return PlacementChange(placement, recorded.notifications)
 
 
 @blp.route("/<child_id>/notifications")
@@ -220,17 +210,6 @@ def _placement_of(child: Child, placement_id: str) -> Placement:
     if placement is None or placement.child_id != child.id:
         fail(404, "This child has no placement with that id.")
     return placement
-
-
-def _notification_ids(child: Child) -> set[int]:
-    return set(db.session.scalars(select(Notification.id).where(Notification.child_id == child.id)))
-
-
-def _new_notifications(child: Child, before: set[int]) -> list[Notification]:
-    rows = db.session.scalars(
-        select(Notification).where(Notification.child_id == child.id).order_by(Notification.id)
-    )
-    return [n for n in rows if n.id not in before]
 
 
 @contextmanager

@@ -5,15 +5,9 @@ order, codes valid for the date, postcodes known) are the service's, whose `Inva
 is put back onto the fields with `add_problems`.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
-from typing import Any
-
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -22,11 +16,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    Field,
     HiddenField,
     IntegerField,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -38,21 +30,15 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
-    StopValidation,
-    ValidationError,
 )
 from wtforms.widgets import HiddenInput
 
+from notify.geography.postcode import PostcodeError, normalise_postcode
 from notify.placements.service import ChildDetails, PlacementDetails
 from notify.validation import nhs_number_problem
+from notify.web.forms import GovDateField, Problem, StripWhitespaceForm, options, text_field
 
 POSTCODE_HINT = "For example, WR5 2NP"
-
-
-def options(pairs: Iterable[tuple[str, str]], prompt: str | None = None) -> list[SelectChoice]:
-    """Choices for a select or radios, with an empty first option when `prompt` is given."""
-    first = [SelectChoice("", prompt)] if prompt is not None else []
-    return first + [SelectChoice(value, label) for value, label in pairs]
 
 
 CHILD_FLAGS = options(
@@ -67,140 +53,32 @@ SEX_CHOICES = options([("F", "Female"), ("M", "Male"), ("U", "Unknown or indeter
 PLEASE_CHOOSE = "Choose…"
 
 
-class DateInput(GovDateInput):
-    """The GOV.UK date input, grouped under the field's name so that the field's own id, which
-    the error summary links to, is the day box (the first a person should correct)."""
-
-    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
-        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
-        params["id"] = field.name
-        return params
-
-
-class GovDateField(Field):
-    """A GOV.UK date input (day, month, year) holding a `date`, with the Design System's
-    error messages."""
-
-    widget = DateInput()
-    data: date | None
-
-    def __init__(self, label: str, required: bool = True, **kwargs: Any) -> None:
-        validators = [InputRequired(f"Enter the {label[0].lower()}{label[1:]}")] if required else []
-        super().__init__(label, validators=validators, **kwargs)
-        self.id: str = f"{self.id}-day"
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        # The widget unpacks exactly three parts, even for a tampered or partial post.
-        parts = [(v or "").strip() for v in [*valuelist, "", "", ""][:3]]
-        self.raw_data = parts
-        self.data = None
-        if not any(parts):
-            return
-        label = str(self.label.text)
-        missing = [
-            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
-        ]
-        if missing:
-            raise ValueError(f"{label} must include a {' and a '.join(missing)}")
-        day, month, year = parts
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise ValueError(f"{label} must be a real date")
-        if len(year) != 4:
-            raise ValueError("Year must include 4 numbers")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{label} must be a real date") from None
-
-    @property
-    def required_data(self) -> date:
-        """The date of a field that has passed validation as required."""
-        if self.data is None:
-            raise ValueError(f"{self.name} has no date: validate the form first")
-        return self.data
-
-    def pre_validate(self, form: Any) -> None:
-        # A field that failed to parse must not also say "Enter the ...".
-        if self.process_errors:
-            raise StopValidation()
-
-    def _value(self) -> str:
-        return " ".join(self.raw_data) if self.raw_data else ""
-
-
-class Problem:
-    """A validator from one of the shared checks in notify.validation (None: no problem)."""
-
-    def __init__(self, check: Callable[[str], str | None]) -> None:
-        self.check = check
-
-    def __call__(self, form: Any, field: Field) -> None:
-        if field.data and (problem := self.check(field.data)):
-            raise ValidationError(problem)
-
-
 def _optional_text(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-STRIP = [_strip]
-
-
-class SearchForm(FlaskForm):
+class SearchForm(StripWhitespaceForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = StringField(
         "Case reference or name",
         widget=GovTextInput(),
-        filters=STRIP,
         validators=[Optional(), Length(max=100, message="Search for 100 characters or fewer")],
     )
 
 
-class ChildForm(FlaskForm):
-    case_reference = StringField(
+class ChildForm(StripWhitespaceForm):
+    case_reference = text_field(
         "Case reference",
-        widget=GovTextInput(),
-        filters=STRIP,
+        max_length=40,
+        required="Enter the case reference",
         description="The child's reference in the case management system",
-        validators=[
-            InputRequired("Enter the case reference"),
-            Length(max=40, message="Case reference must be 40 characters or fewer"),
-        ],
     )
-    given_name = StringField(
-        "First name",
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            InputRequired("Enter the child's first name"),
-            Length(max=100, message="First name must be 100 characters or fewer"),
-        ],
-    )
-    family_name = StringField(
-        "Last name",
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            InputRequired("Enter the child's last name"),
-            Length(max=100, message="Last name must be 100 characters or fewer"),
-        ],
-    )
-    also_known_as = StringField(
-        "Also known as (optional)",
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            Optional(),
-            Length(max=200, message="Also known as must be 200 characters or fewer"),
-        ],
-    )
+    given_name = text_field("First name", max_length=100, required="Enter the child's first name")
+    family_name = text_field("Last name", max_length=100, required="Enter the child's last name")
+    also_known_as = text_field("Also known as (optional)", max_length=200)
     date_of_birth = GovDateField("Date of birth", description="For example, 27 3 2012")
     sex = RadioField(
         "Sex",
@@ -218,7 +96,6 @@ class ChildForm(FlaskForm):
     home_postcode = StringField(
         "Home postcode",
         widget=GovTextInput(),
-        filters=STRIP,
         description=(
             "Where the child lived before being looked after: distances and the home "
             "health body are worked out from it"
@@ -231,14 +108,12 @@ class ChildForm(FlaskForm):
     nhs_number = StringField(
         "NHS number (optional)",
         widget=GovTextInput(),
-        filters=STRIP,
         description="10 digits, like 943 476 5919",
         validators=[Optional(), Problem(nhs_number_problem)],
     )
     ethnicity = StringField(
         "Ethnicity (optional)",
         widget=GovTextInput(),
-        filters=STRIP,
         description="The 903 ethnicity code, like WBRI",
         validators=[
             Optional(),
@@ -261,7 +136,6 @@ class ChildForm(FlaskForm):
     risks = TextAreaField(
         "Risks and vulnerabilities (optional)",
         widget=GovTextArea(),
-        filters=STRIP,
         description="For example, missing episodes or exploitation: these go in the notices",
         validators=[Optional(), Length(max=2000, message="Risks must be 2000 characters or fewer")],
     )
@@ -293,7 +167,15 @@ class ChildForm(FlaskForm):
         )
 
 
-class MoveForm(FlaskForm):
+def shown_postcode(postcode: str | None) -> str:
+    """The postcode as the service holds it ("HR1 2HX"), or as typed if it is not one."""
+    try:
+        return normalise_postcode(postcode)
+    except PostcodeError:
+        return postcode or ""
+
+
+class MoveForm(StripWhitespaceForm):
     # The child's version when the form was first shown: confirming fails with a conflict
     # if anyone changed the record since.
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -312,56 +194,40 @@ class MoveForm(FlaskForm):
         validate_choice=False,
         validators=[InputRequired("Choose the placement provider")],
     )
+    # declared in the order of the page, which the error summary follows
+    reason_for_change = SelectField(
+        "Reason for the change",
+        widget=GovSelect(),
+        validate_choice=False,
+        description="The 903 reason for the placement change",
+        validators=[InputRequired("Choose the reason for the change")],
+    )
+    previous_end_date = GovDateField(
+        "End date of the current placement (optional)",
+        required=False,
+        description="Leave blank if it ends the day before the new placement starts",
+    )
     carer_name = StringField(
         "Carer or establishment name",
         widget=GovTextInput(),
-        filters=STRIP,
         validators=[
             InputRequired("Enter the carer's or establishment's name"),
             Length(max=200, message="Name must be 200 characters or fewer"),
         ],
     )
-    urn = StringField(
+    urn = text_field(
         "Ofsted URN (optional)",
-        widget=GovTextInput(),
-        filters=STRIP,
+        max_length=10,
         description="The unique reference number of a registered provider, like SC123456",
-        validators=[
-            Optional(),
-            Length(max=10, message="Ofsted URN must be 10 characters or fewer"),
-        ],
     )
-    address_line_1 = StringField(
-        "Address line 1",
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            InputRequired("Enter the first line of the address"),
-            Length(max=200, message="Address line 1 must be 200 characters or fewer"),
-        ],
+    address_line_1 = text_field(
+        "Address line 1", max_length=200, required="Enter the first line of the address"
     )
-    address_line_2 = StringField(
-        "Address line 2 (optional)",
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            Optional(),
-            Length(max=200, message="Address line 2 must be 200 characters or fewer"),
-        ],
-    )
-    town = StringField(
-        "Town or city",
-        widget=GovTextInput(),
-        filters=STRIP,
-        validators=[
-            InputRequired("Enter the town or city"),
-            Length(max=100, message="Town or city must be 100 characters or fewer"),
-        ],
-    )
+    address_line_2 = text_field("Address line 2 (optional)", max_length=200)
+    town = text_field("Town or city", max_length=100, required="Enter the town or city")
     postcode = StringField(
         "Postcode",
         widget=GovTextInput(),
-        filters=STRIP,
         description=POSTCODE_HINT,
         validators=[
             InputRequired("Enter the postcode of the placement"),
@@ -379,24 +245,11 @@ class MoveForm(FlaskForm):
     telephone = StringField(
         "Telephone (optional)",
         widget=GovTextInput(),
-        filters=STRIP,
         validators=[
             Optional(),
             Length(max=30, message="Telephone must be 30 characters or fewer"),
             Regexp(r"^[0-9 +()-]+$", message="Enter a telephone number, like 01905 765 432"),
         ],
-    )
-    reason_for_change = SelectField(
-        "Reason for the change",
-        widget=GovSelect(),
-        validate_choice=False,
-        description="The 903 reason for the placement change",
-        validators=[InputRequired("Choose the reason for the change")],
-    )
-    previous_end_date = GovDateField(
-        "End date of the current placement (optional)",
-        required=False,
-        description="Leave blank if it ends the day before the new placement starts",
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -413,7 +266,7 @@ class MoveForm(FlaskForm):
             placement_type=self.placement_type.data or "",
             provider=self.provider.data or "",
             address_line_1=self.address_line_1.data or "",
-            postcode=self.postcode.data or "",
+            postcode=shown_postcode(self.postcode.data),
             address_line_2=_optional_text(self.address_line_2.data),
             town=_optional_text(self.town.data),
             carer_name=_optional_text(self.carer_name.data),
@@ -426,7 +279,7 @@ class MoveForm(FlaskForm):
         )
 
 
-class EndForm(FlaskForm):
+class EndForm(StripWhitespaceForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     end_date = GovDateField("End date", description="For example, 30 9 2025")
     end_reason = SelectField(
@@ -436,20 +289,16 @@ class EndForm(FlaskForm):
         description="The 903 reason episode ceased (REC)",
         validators=[InputRequired("Choose the reason the placement ended")],
     )
-    destination = StringField(
+    destination = text_field(
         "Where the child went",
-        widget=GovTextInput(),
-        filters=STRIP,
+        max_length=200,
+        required="Enter where the child went, or 'not known'",
         description="For example, home to mother in Redditch, or not known",
-        validators=[
-            InputRequired("Enter where the child went, or 'not known'"),
-            Length(max=200, message="Where the child went must be 200 characters or fewer"),
-        ],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class ApprovalForm(FlaskForm):
+class ApprovalForm(StripWhitespaceForm):
     level = HiddenField()
     decision = RadioField(
         "Decision",
@@ -468,29 +317,13 @@ class ApprovalForm(FlaskForm):
     note = TextAreaField(
         "Note (optional)",
         widget=GovTextArea(),
-        filters=STRIP,
         description="Why you made this decision, or what must happen next",
         validators=[Optional(), Length(max=2000, message="Note must be 2000 characters or fewer")],
     )
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(StripWhitespaceForm):
     """The button that carries out a checked plan (a form of its own for the CSRF token)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
-
-
-def add_problems(
-    form: FlaskForm, problems: Mapping[str, Sequence[str]], aliases: Mapping[str, str] | None = None
-) -> None:
-    """Show the service's `InvalidInput` on the form's fields, for the error summary.
-
-    A problem with no matching field goes on the first field, so it is never lost.
-    """
-    aliases = aliases or {}
-    first = next(f for f in form if f.type not in {"CSRFTokenField", "IntegerField", "HiddenField"})
-    for key, messages in problems.items():
-        name = aliases.get(key, key)
-        field = form[name] if name in form else first  # noqa: SIM401 (a Form has no get)
-        field.errors = [*field.errors, *messages]

@@ -5,7 +5,6 @@ pure checks (code lists, NHS number, date of birth) so that one request reports 
 problem at once; the service repeats them and adds those that need the database.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,57 +21,12 @@ from marshmallow import (
 )
 
 from models import Child, Notification, Placement
-from models.enums import RecipientKind
-from notify import codes
+from models.enums import RecipientKind, RecipientRole
+from notify.calendar import today_uk
+from notify.placements.people_schemas import NewPersonSchema, person_details
 from notify.placements.service import ChildDetails, PlacementDetails
 from notify.validation import date_of_birth_problem, nhs_number_problem
-
-# Tab, line feed and carriage return may stand in free text; no other control character may
-# (PostgreSQL refuses NUL outright).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# Wide enough for any real record, narrow enough that date arithmetic cannot overflow.
-DATE_RANGE = validate.Range(
-    min=date(1900, 1, 1), max=date(2099, 12, 31), error="Enter a date between 1900 and 2099"
-)
-
-
-class Text(fields.String):
-    """A string, trimmed, without control characters; empty means null where null is allowed."""
-
-    default_error_messages = {
-        "control": "Remove control characters.",
-        "unicode": "Remove characters that are not valid Unicode.",
-    }
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if CONTROL_CHARACTERS.search(text):
-            raise self.make_error("control")
-        try:
-            # JSON may escape half a surrogate pair ("\ud800"); no database can store one.
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise self.make_error("unicode") from exc
-        if not text and self.allow_none:
-            return None
-        return text
-
-    def _validate(self, value: Any) -> None:
-        if value is not None:  # blank optional text, now null: nothing left to check
-            super()._validate(value)
-
-
-class IsoDate(fields.Date):
-    """A date written YYYY-MM-DD, and only so (Python would also accept 20120430)."""
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(validate=DATE_RANGE, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
-        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+from notify.web.fields import CodeNameSchema, IsoDate, RecipientSchema, Text, code_problem
 
 
 def _required_text(max_length: int, what: str) -> Text:
@@ -92,14 +46,9 @@ def _optional_text(max_length: int) -> Text:
     )
 
 
-def _code_problem(list_name: str, code: Any, on: Any, message: str) -> list[str]:
-    if not isinstance(code, str):
-        return []  # a missing or mistyped code is reported by its field
-    return (
-        []
-        if codes.is_valid(list_name, code, on=on if isinstance(on, date) else None)
-        else [message]
-    )
+def _code_problems(list_name: str, code: Any, on: Any, message: str) -> list[str]:
+    problem = code_problem(list_name, code, on, message)
+    return [problem] if problem else []
 
 
 # --- children ---------------------------------------------------------------------------
@@ -146,7 +95,7 @@ class ChildInSchema(Schema):
 
     @validates("date_of_birth")
     def _date_of_birth(self, value: date, data_key: str) -> None:
-        if problem := date_of_birth_problem(value, date.today()):
+        if problem := date_of_birth_problem(value, today_uk()):
             raise ValidationError(problem)
 
     @validates("nhs_number")
@@ -156,8 +105,8 @@ class ChildInSchema(Schema):
 
     @validates("legal_status")
     def _legal_status(self, value: str, data_key: str) -> None:
-        if problems := _code_problem(
-            "LS", value, date.today(), "Choose a legal status from the 903 list"
+        if problems := _code_problems(
+            "LS", value, today_uk(), "Choose a legal status from the 903 list"
         ):
             raise ValidationError(problems)
 
@@ -255,6 +204,27 @@ class PlacementInSchema(Schema):
             "description": "When the current placement ends, if not the day before this one starts"
         },
     )
+    carer = fields.Nested(
+        NewPersonSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The person with whom the child is placed (for a home, its "
+            "registered person): told of the placement's end"
+        },
+    )
+    new_gp = fields.Nested(
+        NewPersonSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The GP the child will register with, where that changes"},
+    )
+    school = fields.Nested(
+        NewPersonSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The school or education provider, where that changes"},
+    )
     version = _version_field()
 
     @validates("end_reason")
@@ -269,19 +239,19 @@ class PlacementInSchema(Schema):
     def _codes(self, data: dict[str, Any], **kwargs: Any) -> None:
         on = data.get("start_date")
         problems = {
-            "placement_type": _code_problem(
+            "placement_type": _code_problems(
                 "PLACE",
                 data.get("placement_type"),
                 on,
-                "Choose a placement type from the 903 list for that date",
+                "Choose a placement type from the 903 list",
             ),
-            "provider": _code_problem(
+            "provider": _code_problems(
                 "PLACE_PROVIDER",
                 data.get("provider"),
                 on,
                 "Choose a placement provider (PR0 to PR5)",
             ),
-            "reason_for_change": _code_problem(
+            "reason_for_change": _code_problems(
                 "REASON_PLACE_CHANGE",
                 data.get("reason_for_change"),
                 on,
@@ -296,8 +266,17 @@ class PlacementInSchema(Schema):
         address = data.pop("address")
         version = data.pop("version")
         data.pop("end_reason")
+        new_people: dict[str, Any] = {
+            name: person_details(data.pop(name), role) if data[name] else data.pop(name)
+            for name, role in (
+                ("carer", RecipientRole.CARER),
+                ("new_gp", RecipientRole.GP),
+                ("school", RecipientRole.SCHOOL),
+            )
+        }
         details = PlacementDetails(
             **data,
+            **new_people,
             address_line_1=address["line_1"],
             address_line_2=address["line_2"],
             town=address["town"],
@@ -314,7 +293,7 @@ class EndInSchema(Schema):
 
     @validates_schema(skip_on_field_errors=False)
     def _codes(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if problems := _code_problem(
+        if problems := _code_problems(
             "REC",
             data.get("end_reason"),
             data.get("end_date"),
@@ -330,19 +309,10 @@ class EndInSchema(Schema):
 # --- answers ----------------------------------------------------------------------------
 
 
-class CodeNameSchema(Schema):
-    code = fields.String(required=True, metadata={"description": "ONS code"})
-    name = fields.String(required=True)
-
-
-class RecipientSchema(Schema):
-    kind = fields.String(required=True, metadata={"enum": [k.value for k in RecipientKind]})
-    role = fields.String(required=True)
-    code = fields.String(
-        allow_none=True, metadata={"description": "ONS code, for authorities and health bodies"}
+class HealthBodyCodeSchema(CodeNameSchema):
+    ods_code = fields.String(
+        allow_none=True, metadata={"description": "NHS ODS code (ICBs in England)"}
     )
-    name = fields.String(required=True)
-    email = fields.String(allow_none=True)
 
 
 class NotificationSchema(Schema):
@@ -395,7 +365,7 @@ class PlacementSchema(Schema):
     end_reason = fields.String(allow_none=True)
     destination = fields.String(allow_none=True)
     host_authority = fields.Nested(CodeNameSchema, required=True)
-    host_health_body = fields.Nested(CodeNameSchema, allow_none=True)
+    host_health_body = fields.Nested(HealthBodyCodeSchema, allow_none=True)
     location = fields.String(required=True, metadata={"enum": ["IN", "OUT"]})
     distance_miles = fields.Float(
         allow_none=True, metadata={"description": "Straight line from home, 1 dp"}
@@ -431,7 +401,11 @@ def placement_body(p: Placement) -> dict[str, Any]:
         "end_reason": p.end_reason,
         "destination": p.destination,
         "host_authority": {"code": host.code, "name": host.name},
-        "host_health_body": {"code": health.code, "name": health.name} if health else None,
+        "host_health_body": (
+            {"code": health.code, "name": health.name, "ods_code": health.ods_code}
+            if health
+            else None
+        ),
         "location": p.location,
         "distance_miles": p.distance_miles,
         "at_a_distance": p.at_a_distance,

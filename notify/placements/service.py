@@ -24,7 +24,7 @@ from models import (
 from models.base import utcnow
 from models.enums import (
     ApprovalLevel,
-    Channel,
+    Event,
     NotificationStatus,
     RecipientKind,
     RecipientRole,
@@ -39,26 +39,17 @@ from notify.geography.store import (
     placement_geography,
     resolve_postcode,
 )
-from notify.notifications import rules
+from notify.notifications import outbox, rules
 from notify.notifications.calendars import division_of_nation, working_day_calendars
-from notify.notifications.outbox import directory_address
+from notify.notifications.recipients import directory_address, our_team
+from notify.placements import people
+from notify.placements.people import PersonDetails
+from notify.problems import Conflict, InvalidInput
 from notify.validation import (
     date_of_birth_problem,
     nhs_number_problem,
     placement_date_problem,
 )
-
-
-class InvalidInput(ValueError):
-    """Input that breaks a rule; `fields` maps each field to what is wrong with it."""
-
-    def __init__(self, fields: dict[str, list[str]]):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
-        self.fields = fields
-
-
-class Conflict(Exception):
-    """Someone else changed the record since the caller read it."""
 
 
 def _problems() -> dict[str, list[str]]:
@@ -107,6 +98,11 @@ class PlacementDetails:
     previous_end_date: date | None = None
     # Reg 13(3): people not to be told, with who decided and why.
     withholding: rules.Withholding | None = None
+    # The person with whom the child is placed (for a home, its registered person).
+    carer: PersonDetails | None = None
+    # Where they change with the move: the GP the child will register with, the new school.
+    new_gp: PersonDetails | None = None
+    school: PersonDetails | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +114,14 @@ class PlannedNotification:
     code: str | None
     name: str
     address: str | None
+    # reg 13(3): not to be told, and why ("who decided: reason")
+    withheld_reason: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.withheld_reason is not None:
+            return NotificationStatus.WITHHELD
+        return NotificationStatus.PENDING if self.address else NotificationStatus.NEEDS_ADDRESS
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,10 @@ class Plan:
     notifications: tuple[PlannedNotification, ...]
     approvals: tuple[rules.ApprovalRequirement, ...]
     withheld: tuple[rules.Withheld, ...] = field(default=())
+
+    @property
+    def to_send(self) -> tuple[PlannedNotification, ...]:
+        return tuple(n for n in self.notifications if n.withheld_reason is None)
 
 
 def record_child(
@@ -198,6 +206,14 @@ def _check_child(
 def plan_placement(session: Session, child: Child, details: PlacementDetails, today: date) -> Plan:
     """Work out, without writing anything, what recording this placement will do."""
     problems = _problems()
+    for name in NEW_PEOPLE:
+        person = getattr(details, name)
+        if person is None:
+            continue
+        try:
+            people.check_person(person, today)
+        except InvalidInput as exc:
+            problems.update({f"{name}.{key}": value for key, value in exc.fields.items()})
     if problem := placement_date_problem(details.start_date, today):
         problems["start_date"] = [problem]
     if details.end_date is not None and details.end_date < details.start_date:
@@ -226,8 +242,9 @@ def plan_placement(session: Session, child: Child, details: PlacementDetails, to
             ]
 
     try:
-        home = resolve_postcode(session, _home_postcode(child))
-        placed = resolve_postcode(session, details.postcode)
+        # as at the day the notices are given: a body abolished by then is not told
+        home = resolve_postcode(session, _home_postcode(child), today)
+        placed = resolve_postcode(session, details.postcode, today)
     except PostcodeError as exc:
         problems["postcode"] = [str(exc)]
         raise InvalidInput(problems) from exc
@@ -242,7 +259,14 @@ def plan_placement(session: Session, child: Child, details: PlacementDetails, to
         raise InvalidInput(problems)
 
     ra = child.responsible_authority_code
-    geography = placement_geography(home, placed, ra, adjoining(session, ra))
+    geography = placement_geography(
+        home,
+        placed,
+        ra,
+        adjoining(session, ra),
+        uasc=child.uasc,
+        placement_type=details.placement_type,
+    )
     new_facts = _facts(details, placed, host_health_body, geography)
     previous_facts = _placement_facts(session, previous, previous_end) if previous else None
     event = rules.PlacementEvent(
@@ -251,7 +275,7 @@ def plan_placement(session: Session, child: Child, details: PlacementDetails, to
         home=_home_place(home),
         new=new_facts,
         previous=previous_facts,
-        contacts=_known_contacts(child),
+        contacts=_known_contacts(child, previous, details),
         police_flag=child.police_flag,
         withholding=details.withholding,
     )
@@ -263,10 +287,18 @@ def plan_placement(session: Session, child: Child, details: PlacementDetails, to
         host_health_body_code=host_health_body,
         previous=previous,
         previous_end_date=previous_end,
-        notifications=_resolve_recipients(session, decision.recipients, ra),
+        notifications=_resolve_recipients(session, decision, ra, details),
         approvals=tuple(decision.approvals_required),
         withheld=decision.withheld,
     )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a recorded change wrote: the placement and the notifications it created."""
+
+    placement: Placement
+    notifications: list[Notification]
 
 
 def record_placement(
@@ -277,7 +309,7 @@ def record_placement(
     expected_version: int,
     actor_id: int | None,
     today: date,
-) -> Placement:
+) -> Recorded:
     """Record a placement (ending the current one) and its notifications, in the caller's
     transaction."""
     _check_version(child, expected_version)
@@ -324,8 +356,89 @@ def record_placement(
         )
     child.updated_at = utcnow()  # bumps the child's version: a concurrent move now conflicts
     session.flush()
-    _write_notifications(session, child, placement, plan.previous, plan.notifications)
-    return placement
+    created = _change_people(session, child, placement, plan.previous, d, today)
+    _record_person_withholdings(session, placement, plan.withheld)
+    notifications = _write_notifications(
+        session, child, placement, plan.previous, _readdress(plan.notifications, created)
+    )
+    return Recorded(placement, notifications)
+
+
+# The people a placement may bring with it, and the role each holds once recorded.
+NEW_PEOPLE = {
+    "carer": RecipientRole.CARER,
+    "new_gp": RecipientRole.GP,
+    "school": RecipientRole.SCHOOL,
+}
+
+
+def _change_people(
+    session: Session,
+    child: Child,
+    placement: Placement,
+    previous: Placement | None,
+    details: PlacementDetails,
+    today: date,
+) -> dict[str, Contact]:
+    """The move's changes to the child's people: the outgoing carer, the GP and school
+    replaced, end the day the new placement starts; the new ones start. Returns the new
+    people by the placeholder the plan knew them by."""
+    ending = [c for c in _current_carers(child, previous) if previous is not None]
+    for name, role in NEW_PEOPLE.items():
+        if name != "carer" and getattr(details, name) is not None:
+            ending.extend(c for c in child.contacts if c.active and c.role == role)
+    for person in ending:
+        person.active = False
+        person.ended_on = details.start_date
+        person.updated_at = utcnow()
+    created = {}
+    for name, role in NEW_PEOPLE.items():
+        person_details = getattr(details, name)
+        if person_details is None:
+            continue
+        person = people.record_person(
+            session,
+            child,
+            replace(person_details, role=role),
+            today,
+            placement=placement if role == RecipientRole.CARER else None,
+        )
+        person.started_on = details.start_date
+        created[_placeholder(name)] = person
+    return created
+
+
+def _record_person_withholdings(
+    session: Session, placement: Placement, withheld: Iterable[rules.Withheld]
+) -> None:
+    """Keep each person's reg 13(3) decision with the placement, for its end notice."""
+    for w in withheld:
+        if w.contact_id is None or not str(w.contact_id).isdigit():
+            continue
+        person = session.get(Contact, int(w.contact_id))
+        if person is None or person.withhold_reason is None:
+            continue
+        session.add(
+            Withholding(
+                placement=placement,
+                role=w.role,
+                contact_id=person.id,
+                decided_by=person.withhold_decided_by or w.decided_by,
+                decided_on=person.withhold_decided_on,
+                reason=person.withhold_reason,
+            )
+        )
+
+
+def _readdress(
+    planned: Iterable[PlannedNotification], created: dict[str, Contact]
+) -> list[PlannedNotification]:
+    """The plan's notices to people recorded with the move, now with their ids."""
+    result = []
+    for p in planned:
+        person = created.get(p.code or "")
+        result.append(replace(p, code=str(person.id)) if person is not None else p)
+    return result
 
 
 def end_placement(
@@ -338,16 +451,21 @@ def end_placement(
     destination: str | None,
     expected_version: int,
     today: date,
-) -> list[Notification]:
+) -> Recorded:
     """End a placement without a new one (the child leaves care or goes missing)."""
     _check_version(child, expected_version)
     plan = plan_end(session, child, placement, end_date, end_reason, today)
     placement.end_date = end_date
     placement.end_reason = end_reason
     placement.destination = destination
+    for carer in _current_carers(child, placement):
+        carer.active = False
+        carer.ended_on = end_date
+        carer.updated_at = utcnow()
     child.updated_at = utcnow()
     session.flush()
-    return _write_notifications(session, child, placement, placement, plan.notifications)
+    notifications = _write_notifications(session, child, placement, placement, plan.notifications)
+    return Recorded(placement, notifications)
 
 
 def plan_end(
@@ -378,7 +496,7 @@ def plan_end(
         home=_home_place(home),
         new=None,
         previous=_placement_facts(session, placement, end_date),
-        contacts=_known_contacts(child),
+        contacts=_known_contacts(child, placement, None),
         police_flag=child.police_flag,
         withholding=_recorded_withholding(placement),
     )
@@ -391,9 +509,10 @@ def plan_end(
         previous=placement,
         previous_end_date=end_date,
         notifications=_resolve_recipients(
-            session, decision.recipients, child.responsible_authority_code
+            session, decision, child.responsible_authority_code, None
         ),
         approvals=(),
+        withheld=decision.withheld,
     )
 
 
@@ -459,11 +578,12 @@ def approvals_required(
 
 def _recorded_withholding(placement: Placement) -> rules.Withholding | None:
     """Whoever was not told of the start is not told of the end either."""
-    if not placement.withholdings:
+    by_class = [w for w in placement.withholdings if w.contact_id is None]
+    if not by_class:
         return None
-    first = placement.withholdings[0]
+    first = by_class[0]
     return rules.Withholding(
-        frozenset(RecipientRole(w.role) for w in placement.withholdings),
+        frozenset(RecipientRole(w.role) for w in by_class),
         decided_by=first.decided_by,
         reason=first.reason,
     )
@@ -549,19 +669,112 @@ def _placement_facts(
     )
 
 
-def _known_contacts(child: Child) -> tuple[rules.KnownContact, ...]:
-    return tuple(
-        rules.KnownContact(RecipientRole(c.role), str(c.id)) for c in child.contacts if c.active
+def _current_carers(child: Child, current: Placement | None) -> list[Contact]:
+    """Who the child lives with now: the carer of the current placement, or one recorded
+    among the child's people (before the first placement we record, the person caring)."""
+    return [
+        c
+        for c in child.contacts
+        if c.active
+        and c.role == RecipientRole.CARER
+        and (c.placement_id is None or (current is not None and c.placement_id == current.id))
+    ]
+
+
+def _known_contacts(
+    child: Child, current: Placement | None, details: PlacementDetails | None
+) -> tuple[rules.KnownContact, ...]:
+    """The child's people as the rules see them. `current` is the placement ending (on a
+    move or an end); `details` the new one (on a start or a move)."""
+    starting = details is not None
+    # decisions kept with the placement that ends carry to its end notice
+    kept = (
+        {w.contact_id: w for w in current.withholdings if w.contact_id is not None}
+        if current is not None
+        else {}
     )
+    known: list[rules.KnownContact] = []
+    carers = _current_carers(child, current)
+    for c in child.contacts:
+        if not c.active or c.role in (RecipientRole.OTHER, RecipientRole.CARER):
+            continue
+        withheld = people.withheld_of(c)
+        if withheld is None and c.id in kept:
+            withheld = rules.PersonWithheld(kept[c.id].decided_by, kept[c.id].reason)
+        role = RecipientRole(c.role)
+        if withheld is not None and role not in rules.PERSON_WITHHOLDABLE_ROLES:
+            withheld = None
+        known.append(rules.KnownContact(role, str(c.id), withheld=withheld))
+    for c in carers:
+        withheld = people.withheld_of(c)
+        if withheld is None and c.id in kept:
+            withheld = rules.PersonWithheld(kept[c.id].decided_by, kept[c.id].reason)
+        if current is not None:
+            # reg 14: the person with whom the child was placed is told of the end
+            known.append(rules.KnownContact(RecipientRole.CARER, str(c.id), withheld=withheld))
+        if starting:
+            # reg 13(2)(e): the person caring for the child immediately before
+            known.append(
+                rules.KnownContact(RecipientRole.PREVIOUS_CARER, str(c.id), withheld=withheld)
+            )
+    if details is not None:
+        if details.new_gp is not None:
+            known.append(
+                rules.KnownContact(RecipientRole.NEW_GP, _placeholder("new_gp"), joins=True)
+            )
+        if details.school is not None:
+            known.append(
+                rules.KnownContact(RecipientRole.SCHOOL, _placeholder("school"), joins=True)
+            )
+    return tuple(known)
+
+
+def _placeholder(name: str) -> str:
+    """How a plan names a person who will be recorded with the placement."""
+    return f"new:{name}"
 
 
 def _resolve_recipients(
-    session: Session, recipients: Iterable[rules.Recipient], responsible_authority_code: str
+    session: Session,
+    decision: rules.Decision,
+    responsible_authority_code: str,
+    details: PlacementDetails | None,
 ) -> tuple[PlannedNotification, ...]:
-    """Name and address each recipient from the directory."""
+    """Name and address each recipient from the directory; those withheld are listed too."""
     planned = []
-    for r in recipients:
+    withheld = [
+        (
+            rules.Recipient(
+                w.role,
+                RecipientKind.CONTACT,
+                w.contact_id,
+                w.event,
+                w.send_by or date.min,
+                rules.RESPONSIBLE_DIVISION,
+            ),
+            f"{w.decided_by}: {w.reason}",
+        )
+        for w in decision.withheld
+    ]
+    listed: list[tuple[rules.Recipient, str | None]] = [(r, None) for r in decision.recipients]
+    for r, withheld_reason in listed + withheld:
         code = _code(r.code_or_contact)
+        address = None
+        if r.kind == RecipientKind.CONTACT and code and code.startswith("new:"):
+            person = getattr(details, code.removeprefix("new:"), None) if details else None
+            planned.append(
+                PlannedNotification(
+                    role=r.role,
+                    kind=r.kind,
+                    event=r.event,
+                    send_by=r.send_by,
+                    code=code,
+                    name=person.name if person else "",
+                    address=person.email if person and person.email else None,
+                    withheld_reason=withheld_reason,
+                )
+            )
+            continue
         if r.kind == RecipientKind.AUTHORITY:
             authority = session.get(Authority, code)
             name = authority.name if authority else code or ""
@@ -572,15 +785,10 @@ def _resolve_recipients(
             contact = session.get(Contact, int(code)) if code else None
             name = contact.name if contact else "Unknown contact"
         else:
-            team = session.scalar(
-                select(Contact).where(
-                    Contact.authority_code == responsible_authority_code,
-                    Contact.role == r.role,
-                    Contact.active,
-                )
-            )
+            team = our_team(session, responsible_authority_code, r.role)
             name = team.name if team else "Safeguarding quality assurance team"
             code = str(team.id) if team else None
+        address = directory_address(session, r.kind, code)
         planned.append(
             PlannedNotification(
                 role=r.role,
@@ -589,7 +797,8 @@ def _resolve_recipients(
                 send_by=r.send_by,
                 code=code,
                 name=name,
-                address=directory_address(session, r.kind, code),
+                address=address,
+                withheld_reason=withheld_reason,
             )
         )
     return tuple(planned)
@@ -606,26 +815,20 @@ def _write_notifications(
     old: Placement | None,
     planned: Iterable[PlannedNotification],
 ) -> list[Notification]:
-    rows = []
-    for p in planned:
-        # End notices belong to the placement that ended; the others to the new one.
-        placement = old if (p.event == "placement_end" and old is not None) else new
-        rows.append(
-            Notification(
-                child=child,
-                placement=placement,
-                event=p.event,
-                recipient_kind=p.kind,
-                recipient_role=p.role,
-                recipient_code=p.code,
-                recipient_name=p.name,
-                channel=Channel.EMAIL,
-                address=p.address,
-                send_by=p.send_by,
-                status=NotificationStatus.PENDING
-                if p.address
-                else NotificationStatus.NEEDS_ADDRESS,
-            )
+    return [
+        outbox.enqueue(
+            session,
+            child=child,
+            # end notices belong to the placement that ended; the others to the new one
+            placement=old if (p.event == Event.PLACEMENT_END and old is not None) else new,
+            event=p.event,
+            recipient_kind=p.kind,
+            recipient_role=p.role,
+            recipient_code=p.code,
+            recipient_name=p.name,
+            address=p.address,
+            send_by=p.send_by,
+            withheld_reason=p.withheld_reason,
         )
-    session.add_all(rows)
-    return rows
+        for p in planned
+    ]

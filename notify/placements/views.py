@@ -23,14 +23,15 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Authority, Child, HealthBody, InboundNotice, Notification, Placement, User
-from models.enums import ApprovalLevel, Role
+from models.enums import ApprovalLevel, NotificationStatus, Role
 from notify import audit, codes
 from notify.auth import roles_required
+from notify.calendar import today_uk
 from notify.extensions import db
 from notify.geography.postcode import PostcodeError
 from notify.geography.store import resolve_postcode
@@ -42,12 +43,9 @@ from notify.placements.forms import (
     EndForm,
     MoveForm,
     SearchForm,
-    add_problems,
-    options,
+    shown_postcode,
 )
 from notify.placements.service import (
-    Conflict,
-    InvalidInput,
     PlacementDetails,
     Plan,
     approvals_required,
@@ -58,6 +56,8 @@ from notify.placements.service import (
     record_child,
     record_placement,
 )
+from notify.problems import Conflict, InvalidInput
+from notify.web.forms import add_problems, options
 
 bp = Blueprint("placements", __name__, url_prefix="/children")
 
@@ -89,10 +89,6 @@ def _describe(list_name: str, code: str | None) -> str:
 def _db() -> Session:
     """The request's session, as the service functions take it."""
     return db.session()
-
-
-def _today() -> date:
-    return date.today()
 
 
 def _home_authority() -> str:
@@ -181,7 +177,7 @@ def _search(query: str) -> list[Child]:
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*RECORD_ROLES)
 def add_child() -> Any:
-    today = _today()
+    today = today_uk()
     form = ChildForm()
     form.legal_status.choices = options(codes.choices("LS", on=today), PLEASE_CHOOSE)
     form.ehc_plan_maintained_by.choices = options(
@@ -274,7 +270,7 @@ def child_page(child_id: int) -> Any:
         ),
         may_record=ours and _may(RECORD_ROLES),
         may_approve=ours and _may(APPROVE_ROLES),
-        today=_today(),
+        today=today_uk(),
         # another authority's child: the notices it sent us, newest first
         inbound=[]
         if ours
@@ -371,11 +367,28 @@ def _offer_health_bodies(form: MoveForm) -> None:
         form.health_body_code.choices = options((hb.code, hb.name) for hb in placed.health_bodies)
 
 
+def _normalise_postcode(form: MoveForm) -> None:
+    form.postcode.data = shown_postcode(form.postcode.data)
+
+
+def _check_postcode_too(form: MoveForm) -> None:
+    """When other answers are wrong, still say whether the postcode is: every error at once."""
+    if form.postcode.errors or not form.postcode.data:
+        return
+    try:
+        placed = resolve_postcode(_db(), form.postcode.data)
+    except PostcodeError as exc:
+        form.postcode.errors = [*form.postcode.errors, exc.message]
+        return
+    form.postcode.data = placed.postcode  # shown as the service will hold it: "HR1 2HX"
+    _offer_health_bodies(form)
+
+
 @bp.route("/<int:child_id>/move", methods=["GET", "POST"])
 @roles_required(*RECORD_ROLES)
 def record_move(child_id: int) -> Any:
     child = _our_child_or_404(child_id)
-    today = _today()
+    today = today_uk()
     key = _move_key(child.id)
     if request.method == "GET" and not request.args.get("change"):
         session.pop(key, None)  # a fresh start, not a change from the check page
@@ -385,11 +398,18 @@ def record_move(child_id: int) -> Any:
         try:
             plan_placement(_db(), child, details, today)
         except InvalidInput as exc:
-            add_problems(form, exc.fields)
+            problems = dict(exc.fields)
+            if not form.health_body_code.data:
+                # a split district: a question for the person to answer, not their mistake
+                problems.pop("health_body_code", None)
+            add_problems(form, problems)
+            _normalise_postcode(form)
             _offer_health_bodies(form)
         else:
             session[key] = {"version": form.version.data, "values": _details_to_session(details)}
             return redirect(url_for(".check_move", child_id=child.id))
+    elif request.method == "POST":
+        _check_postcode_too(form)
     return render_template(
         "views/placements/move.html", form=form, child=child, current=child.current_placement
     )
@@ -399,18 +419,19 @@ def record_move(child_id: int) -> Any:
 @roles_required(*RECORD_ROLES)
 def check_move(child_id: int) -> Any:
     child = _our_child_or_404(child_id)
-    today = _today()
+    today = today_uk()
     key = _move_key(child.id)
     draft = session.get(key)
+    if draft is None and request.method == "POST":
+        return _nothing_to_confirm(child)
     if draft is None or draft["version"] is None:
         return redirect(url_for(".record_move", child_id=child.id, change=1 if draft else None))
     details = _details_from_session(draft["values"])
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
         is_move = child.current_placement is not None
-        before = _notification_count(child)
         try:
-            placement = record_placement(
+            recorded = record_placement(
                 _db(),
                 child,
                 details,
@@ -418,8 +439,7 @@ def check_move(child_id: int) -> Any:
                 actor_id=current_user.id,
                 today=today,
             )
-            audit.record("record_placement", "placement", placement.id, child_id=child.id)
-            written = _notification_count(child) - before
+            audit.record("record_placement", "placement", recorded.placement.id, child_id=child.id)
             db.session.commit()
         except (Conflict, StaleDataError):
             db.session.rollback()
@@ -430,7 +450,8 @@ def check_move(child_id: int) -> Any:
             return _move_form_with_problems(child, draft, exc, today)
         session.pop(key, None)
         flash(
-            f"{'Move' if is_move else 'Placement'} recorded: {_notices(written)} will be sent",
+            f"{'Move' if is_move else 'Placement'} recorded: "
+            f"{_will_be_sent([n.status for n in recorded.notifications])}",
             "success",
         )
         return redirect(url_for(".child_page", child_id=child.id))
@@ -450,18 +471,36 @@ def check_move(child_id: int) -> Any:
     )
 
 
-def _notification_count(child: Child) -> int:
-    db.session.flush()
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Notification).where(Notification.child_id == child.id)
-        )
-        or 0
+def _will_be_sent(statuses: list[str]) -> str:
+    """What the person is told: only notices with an address will be sent; the others wait."""
+    waiting = sum(1 for s in statuses if s == NotificationStatus.NEEDS_ADDRESS)
+    # those withheld under reg 13(3) are listed, never sent
+    sent = sum(
+        1
+        for s in statuses
+        if s not in (NotificationStatus.NEEDS_ADDRESS, NotificationStatus.WITHHELD)
     )
+    text = f"{_notices(sent)} will be sent"
+    if waiting:
+        text += f"; {_notices(waiting)} {'waits' if waiting == 1 else 'wait'} for an address"
+    return text
 
 
 def _notices(count: int) -> str:
     return f"{count} {'notice' if count == 1 else 'notices'}"
+
+
+NOTHING_TO_CONFIRM = (
+    "Nothing was saved from that page. These answers were already confirmed, perhaps in "
+    "another tab or window, or they were started too long ago to keep. This is what the "
+    "child's record holds now: check it before recording anything again."
+)
+
+
+def _nothing_to_confirm(child: Child) -> Any:
+    """A confirm with no answers waiting (a second tab, an expired session): say so."""
+    flash(NOTHING_TO_CONFIRM, "info")
+    return redirect(url_for(".child_page", child_id=child.id))
 
 
 def _move_conflict(child: Child, key: str, draft: dict[str, Any]) -> Any:
@@ -536,7 +575,7 @@ def _end_form(child: Child, draft: dict[str, Any] | None, today: date) -> EndFor
 def record_end(child_id: int, placement_id: int) -> Any:
     child = _our_child_or_404(child_id)
     placement = _placement_or_404(child, placement_id)
-    today = _today()
+    today = today_uk()
     key = _end_key(placement.id)
     if request.method == "GET" and not request.args.get("change"):
         session.pop(key, None)
@@ -563,9 +602,11 @@ def record_end(child_id: int, placement_id: int) -> Any:
 def check_end(child_id: int, placement_id: int) -> Any:
     child = _our_child_or_404(child_id)
     placement = _placement_or_404(child, placement_id)
-    today = _today()
+    today = today_uk()
     key = _end_key(placement.id)
     draft = session.get(key)
+    if draft is None and request.method == "POST":
+        return _nothing_to_confirm(child)
     if draft is None or draft["version"] is None:
         return redirect(
             url_for(
@@ -579,7 +620,7 @@ def check_end(child_id: int, placement_id: int) -> Any:
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
         try:
-            written = end_placement(
+            recorded = end_placement(
                 _db(),
                 child,
                 placement,
@@ -602,7 +643,10 @@ def check_end(child_id: int, placement_id: int) -> Any:
                 "views/placements/end.html", form=form, child=child, placement=placement
             )
         session.pop(key, None)
-        flash(f"Placement ended: {_notices(len(written))} will be sent", "success")
+        flash(
+            f"Placement ended: {_will_be_sent([n.status for n in recorded.notifications])}",
+            "success",
+        )
         return redirect(url_for(".child_page", child_id=child.id))
     if child.version != draft["version"]:
         return _end_conflict(child, placement, key, draft)

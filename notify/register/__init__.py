@@ -7,12 +7,13 @@ from models.enums import Role
 
 
 def init_app(app: Flask) -> None:
-    from notify.pages import add_navigation
+    from notify.pages import add_navigation, set_home
     from notify.register import cli, views
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.inbound)
     add_navigation("Inbound notices", "register.queue", {Role.BUSINESS_SUPPORT, Role.MANAGER})
+    set_home(Role.BUSINESS_SUPPORT, "register.queue")
     add_navigation(
         "Host register",
         "register.register",

@@ -1,14 +1,12 @@
 """`flask inbound reconcile`: ask placing authorities to confirm the children we believe they
 still have placed here (cron, or by hand)."""
 
-from datetime import datetime
-
 import click
 from flask import current_app
 
 from notify import audit
+from notify.calendar import today_uk
 from notify.extensions import db
-from notify.notifications.rendering import UK
 from notify.register.service import reconcile
 
 
@@ -27,7 +25,7 @@ def inbound() -> None:
 def reconcile_command(authority_code: str | None) -> None:
     """Write one reconciliation request to each placing authority with children placed here
     now; running it again the same day writes nothing new."""
-    today = datetime.now(UK).date()
+    today = today_uk()
     done = reconcile(
         db.session(),
         home_authority_code=str(current_app.config["HOME_AUTHORITY"]),

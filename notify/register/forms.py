@@ -6,34 +6,65 @@ the service's rule (`InvalidInput`, `CannotDecide`).
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
+    GovTextInput,
 )
-from wtforms import BooleanField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from notify import codes
-from notify.placements.forms import STRIP, GovDateField, options
 from notify.register.queries import AGE_BANDS, STATUSES, Choices, RegisterFilters
 from notify.register.service import DETAIL_MAX, QUESTION_MAX, REJECTION_REASONS
+from notify.web.forms import GovDateField, StripWhitespaceForm, options
 
 ANY = "Any"
 
 
-class AcceptForm(FlaskForm):
+class QueueSearchForm(StripWhitespaceForm):
+    """The triage queue's search, read from the query string (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search the queue",
+        widget=GovTextInput(),
+        description="Their reference, the child’s name or their id, or the placing authority",
+        validators=[Optional(), Length(max=100, message="Search for 100 characters or fewer")],
+    )
+    show = RadioField(
+        "Show",
+        widget=GovRadioInput(),
+        choices=options([("", "All notices waiting"), ("mine", "Assigned to me")]),
+        default="",
+        validators=[Optional()],
+    )
+
+
+class AssignForm(StripWhitespaceForm):
+    action = RadioField(choices=options([("take", "Assign to me"), ("release", "Unassign")]))
+
+
+class AcceptForm(StripWhitespaceForm):
     submit = SubmitField("Accept and add to the register", widget=GovSubmitInput())
 
 
-class QueryForm(FlaskForm):
+class QueryForm(StripWhitespaceForm):
     question = TextAreaField(
         "What is missing or needs checking",
         widget=GovTextArea(),
-        filters=STRIP,
         description=(
             "This goes to the placing authority by email. Use the child’s initials and their "
             "id, not the child’s name."
@@ -46,7 +77,7 @@ class QueryForm(FlaskForm):
     submit = SubmitField("Send the query", widget=GovSubmitInput())
 
 
-class RejectForm(FlaskForm):
+class RejectForm(StripWhitespaceForm):
     reason = RadioField(
         "Why are you rejecting this notice?",
         widget=GovRadioInput(),
@@ -56,7 +87,6 @@ class RejectForm(FlaskForm):
     detail = TextAreaField(
         "More detail",
         widget=GovTextArea(),
-        filters=STRIP,
         description="Required for ‘Other’. The placing authority reads this.",
         validators=[
             Optional(),
@@ -70,11 +100,11 @@ class RejectForm(FlaskForm):
             raise ValidationError("Say why the notice is rejected")
 
 
-class ReconcileForm(FlaskForm):
+class ReconcileForm(StripWhitespaceForm):
     submit = SubmitField("Ask placing authorities to confirm", widget=GovSubmitInput())
 
 
-class RegisterFilterForm(FlaskForm):
+class RegisterFilterForm(StripWhitespaceForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

@@ -3,14 +3,15 @@ SQL, so a page reads 25 rows however many children the register holds."""
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from models import Authority, Child, Contact, InboundNotice, Placement
+from models import Authority, Child, Contact, InboundNotice, Placement, User
 from models.enums import InboundStatus, RecipientRole
+from notify.calendar import UK, WorkingDays
 from notify.register.service import OPEN_STATUSES, placing_child_id
 
 PER_PAGE = 25
@@ -43,9 +44,25 @@ def age_on(born: date, day: date) -> int:
 
 
 @dataclass(frozen=True)
+class QueueFilters:
+    """What business support narrows the queue to: words to find (their reference, the
+    child's names or their id, the placing authority), and only the notices assigned to
+    `assigned_to` (a user id) when set."""
+
+    q: str = ""
+    assigned_to: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.q) or self.assigned_to is not None
+
+
+@dataclass(frozen=True)
 class QueueRow:
     notice: InboundNotice
     placing_authority: str
+    assigned_to: str | None = None
+    overdue: bool = False
 
     @property
     def child_id(self) -> str:
@@ -74,29 +91,100 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def triage_queue(session: Session, page: int = 1) -> Page:
-    """Notices received or queried, oldest first."""
-    where = InboundNotice.status.in_(OPEN_STATUSES)
-    total = session.scalar(select(func.count()).select_from(InboundNotice).where(where)) or 0
-    page = _clamp(page, total, QUEUE_PER_PAGE)
-    rows = session.execute(
-        select(InboundNotice, Authority.name)
+def triage_overdue_before(calendar: WorkingDays, today: date, within: int) -> datetime:
+    """The instant (UTC) before which a notice received has waited more than `within` working
+    days for a decision: the start, in the UK, of the `within`-th working day before today."""
+    cutoff = calendar.add(today, -within)
+    return datetime.combine(cutoff, time(0), tzinfo=UK).astimezone(UTC)
+
+
+def _queue_where(filters: QueueFilters) -> list[Any]:
+    where: list[Any] = [InboundNotice.status.in_(OPEN_STATUSES)]
+    child = InboundNotice.payload["child"]
+    for word in filters.q.split():
+        where.append(
+            or_(
+                InboundNotice.reference.icontains(word, autoescape=True),
+                Authority.name.icontains(word, autoescape=True),
+                child["given_name"].as_string().icontains(word, autoescape=True),
+                child["family_name"].as_string().icontains(word, autoescape=True),
+                child["placing_authority_child_id"].as_string().icontains(word, autoescape=True),
+            )
+        )
+    if filters.assigned_to is not None:
+        where.append(InboundNotice.assigned_to_id == filters.assigned_to)
+    return where
+
+
+def triage_queue(
+    session: Session,
+    page: int = 1,
+    filters: QueueFilters | None = None,
+    overdue_before: datetime | None = None,
+) -> Page:
+    """Notices received or queried that match `filters`, oldest first; each marked overdue
+    when received before `overdue_before` and who has taken it on. One statement."""
+    filters = filters or QueueFilters()
+    where = _queue_where(filters)
+    overdue = (
+        InboundNotice.received_at < overdue_before if overdue_before is not None else literal(False)
+    )
+    statement = (
+        select(func.count().over(), InboundNotice, Authority.name, User.name, overdue)
         .join(Authority, Authority.code == InboundNotice.placing_authority_code)
-        .where(where)
+        .outerjoin(User, User.id == InboundNotice.assigned_to_id)
+        .where(*where)
         .order_by(InboundNotice.received_at, InboundNotice.id)
-        .offset((page - 1) * QUEUE_PER_PAGE)
         .limit(QUEUE_PER_PAGE)
-    ).all()
-    return Page([QueueRow(n, name) for n, name in rows], total, page, QUEUE_PER_PAGE)
+    )
+    rows = session.execute(statement.offset((max(page, 1) - 1) * QUEUE_PER_PAGE)).all()
+    if not rows and page > 1:  # past the last page: show the last
+        total = session.scalar(
+            select(func.count())
+            .select_from(InboundNotice)
+            .join(Authority, Authority.code == InboundNotice.placing_authority_code)
+            .where(*where)
+        )
+        page = _clamp(page, total or 0, QUEUE_PER_PAGE)
+        rows = session.execute(statement.offset((page - 1) * QUEUE_PER_PAGE)).all()
+    total = rows[0][0] if rows else 0
+    return Page(
+        [QueueRow(n, name, assignee, bool(late)) for _, n, name, assignee, late in rows],
+        total,
+        max(page, 1) if rows else 1,
+        QUEUE_PER_PAGE,
+    )
 
 
-def queue_counts(session: Session) -> dict[str, int]:
-    counted = session.execute(
-        select(InboundNotice.status, func.count())
-        .where(InboundNotice.status.in_(OPEN_STATUSES))
-        .group_by(InboundNotice.status)
-    ).all()
-    return {str(status): count for status, count in counted}
+def queue_counts(
+    session: Session, user_id: int | None = None, overdue_before: datetime | None = None
+) -> dict[str, int]:
+    """The queue's counts in one statement: by status, overdue, assigned to `user_id`, and
+    not yet assigned to anyone."""
+    open_ = InboundNotice.status.in_(OPEN_STATUSES)
+
+    def count(*where: Any) -> Any:
+        return func.coalesce(func.sum(case((and_(*where), 1), else_=0)), 0)
+
+    row = session.execute(
+        select(
+            count(InboundNotice.status == InboundStatus.RECEIVED),
+            count(InboundNotice.status == InboundStatus.QUERIED),
+            count(InboundNotice.received_at < overdue_before)
+            if overdue_before is not None
+            else literal(0),
+            count(InboundNotice.assigned_to_id == user_id) if user_id is not None else literal(0),
+            count(InboundNotice.assigned_to_id.is_(None)),
+        ).where(open_)
+    ).one()
+    received, queried, overdue, mine, unassigned = (int(v or 0) for v in row)
+    return {
+        "received": received,
+        "queried": queried,
+        "overdue": overdue,
+        "mine": mine,
+        "unassigned": unassigned,
+    }
 
 
 def _clamp(page: int, total: int, per_page: int) -> int:
@@ -214,7 +302,7 @@ def _register(
         .outerjoin(news, news.c.child_id == Child.id)
         .where(Child.responsible_authority_code != home)
     )
-    current = or_(Placement.end_date.is_(None), Placement.end_date >= today)
+    current = Placement.open_on(today)
     if filters.status == "current":
         statement = statement.where(current)
     elif filters.status == "ended":

@@ -10,24 +10,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Authority, Child, Contact, InboundNotice, Notification, Placement
 from models.base import utcnow
 from models.enums import (
-    Channel,
     Event,
     InboundStatus,
-    NotificationStatus,
     RecipientKind,
     RecipientRole,
 )
 from notify import codes
 from notify.geography.postcode import PostcodeError
 from notify.geography.store import adjoining, resolve_postcode
-from notify.notifications.outbox import directory_address
-from notify.placements.service import InvalidInput
+from notify.notifications import outbox
+from notify.notifications.recipients import directory_address, our_team
+from notify.problems import InvalidInput
 
 # Why business support may reject a notice: the placing authority reads the label (and any
 # text added) through the API, as the notice's decision note.
@@ -384,16 +383,6 @@ def _labelled(label: str, value: str | None) -> str | None:
     return f"{label} {value}" if value else None
 
 
-def partner_team(session: Session, home: str, role: str) -> Contact | None:
-    """Our own virtual school or looked-after children's health team in the directory."""
-    return session.scalar(
-        select(Contact)
-        .where(Contact.authority_code == home, Contact.role == role, Contact.active)
-        .order_by(Contact.id)
-        .limit(1)
-    )
-
-
 def _tell_partners(
     session: Session,
     notice: InboundNotice,
@@ -404,11 +393,11 @@ def _tell_partners(
 ) -> list[Notification]:
     rows = []
     for role in PARTNER_ROLES:
-        team = partner_team(session, home, role)
+        team = our_team(session, home, role)
         code = str(team.id) if team is not None else None
-        address = directory_address(session, RecipientKind.INTERNAL, code)
         rows.append(
-            Notification(
+            outbox.enqueue(
+                session,
                 child=child,
                 placement=placement,
                 inbound_notice_id=notice.id,
@@ -417,13 +406,10 @@ def _tell_partners(
                 recipient_role=role,
                 recipient_code=code,
                 recipient_name=team.name if team is not None else PARTNER_NAMES[role],
-                channel=Channel.EMAIL,
-                address=address,
-                status=NotificationStatus.PENDING if address else NotificationStatus.NEEDS_ADDRESS,
+                address=directory_address(session, RecipientKind.INTERNAL, code),
                 send_by=today,
             )
         )
-    session.add_all(rows)
     return rows
 
 
@@ -463,7 +449,8 @@ def query_notice(
         kind, code = RecipientKind.AUTHORITY, notice.placing_authority_code
         name = authority.name if authority else notice.placing_authority_code
         address = directory_address(session, kind, code)
-    query = Notification(
+    query = outbox.enqueue(
+        session,
         child_id=None,  # a notice not yet accepted has no child on the register
         placement_id=None,
         inbound_notice_id=notice.id,
@@ -472,12 +459,9 @@ def query_notice(
         recipient_role=RecipientRole.SOCIAL_WORKER,
         recipient_code=code,
         recipient_name=str(name)[:200],
-        channel=Channel.EMAIL,
         address=address,
-        status=NotificationStatus.PENDING if address else NotificationStatus.NEEDS_ADDRESS,
         send_by=today,
     )
-    session.add(query)
     notice.status = InboundStatus.QUERIED
     notice.decided_at = now or utcnow()
     notice.decided_by_id = user_id
@@ -524,9 +508,7 @@ def reject_notice(
 
 def placed_here_now(home: str, today: date) -> Any:
     """The condition on Placement for a placement in our area that has not ended."""
-    return (Placement.host_authority_code == home) & or_(
-        Placement.end_date.is_(None), Placement.end_date >= today
-    )
+    return (Placement.host_authority_code == home) & Placement.open_on(today)
 
 
 @dataclass(frozen=True)
@@ -574,14 +556,13 @@ def reconcile(
     rows = [
         _reconciliation(session, authorities[code], today) for code in codes_ if code not in asked
     ]
-    session.add_all(rows)
     session.flush()
     return Reconciled(tuple(rows), tuple(c for c in codes_ if c in asked))
 
 
 def _reconciliation(session: Session, authority: Authority, today: date) -> Notification:
-    address = directory_address(session, RecipientKind.AUTHORITY, authority.code)
-    return Notification(
+    return outbox.enqueue(
+        session,
         event=Event.RECONCILIATION,
         recipient_kind=RecipientKind.AUTHORITY,
         # the placing authority, for its children's social workers (there is no role for a
@@ -589,8 +570,18 @@ def _reconciliation(session: Session, authority: Authority, today: date) -> Noti
         recipient_role=RecipientRole.SOCIAL_WORKER,
         recipient_code=authority.code,
         recipient_name=authority.name,
-        channel=Channel.EMAIL,
-        address=address,
-        status=NotificationStatus.PENDING if address else NotificationStatus.NEEDS_ADDRESS,
+        address=directory_address(session, RecipientKind.AUTHORITY, authority.code),
         send_by=today,
     )
+
+
+# --- who is triaging a notice --------------------------------------------------------------
+
+
+def assign_notice(session: Session, notice_id: int, user_id: int | None) -> InboundNotice:
+    """Give an open notice to `user_id` to triage (None: back to the queue for anyone)."""
+    notice = _lock(session, notice_id)
+    if notice.status not in OPEN_STATUSES:
+        raise CannotDecide(_decided(notice))
+    notice.assigned_to_id = user_id
+    return notice

@@ -26,18 +26,20 @@ from sqlalchemy.orm import Session
 
 from models import Authority, HealthBody, InboundNotice, Notification
 from models.base import utcnow
-from models.enums import Event, InboundStatus, Role
+from models.enums import Division, Event, InboundStatus, Role
 from notify import audit, codes
 from notify.auth import roles_required
+from notify.calendar import today_uk, uk_date
 from notify.extensions import db
 from notify.geography.postcode import PostcodeError
 from notify.geography.store import resolve_postcode
-from notify.notifications.rendering import UK
-from notify.placements.forms import add_problems
-from notify.placements.service import InvalidInput
+from notify.notifications.calendars import working_day_calendars
+from notify.problems import InvalidInput
 from notify.register.forms import (
     AcceptForm,
+    AssignForm,
     QueryForm,
+    QueueSearchForm,
     ReconcileForm,
     RegisterFilterForm,
     RejectForm,
@@ -46,6 +48,7 @@ from notify.register.queries import (
     AGE_BANDS,
     EXPORT_COLUMNS,
     Page,
+    QueueFilters,
     age_on,
     days_ago,
     filter_choices,
@@ -53,16 +56,19 @@ from notify.register.queries import (
     register_export,
     register_page,
     register_summary,
+    triage_overdue_before,
     triage_queue,
 )
 from notify.register.service import (
     CannotDecide,
     accept_notice,
+    assign_notice,
     find_hosted_child,
     query_notice,
     reconcile,
     reject_notice,
 )
+from notify.web.forms import add_problems
 
 bp = Blueprint("register", __name__)
 
@@ -71,11 +77,6 @@ TRIAGE_VIEW_ROLES = (Role.BUSINESS_SUPPORT, Role.MANAGER)
 TRIAGE_DECIDE_ROLES = (Role.BUSINESS_SUPPORT,)
 REGISTER_ROLES = (Role.BUSINESS_SUPPORT, Role.MANAGER, Role.SQA_OFFICER)
 RECONCILE_ROLES = (Role.BUSINESS_SUPPORT,)
-NOTICE_TITLES = {
-    Event.PLACEMENT_START: "Placement start",
-    Event.ADDRESS_CHANGE: "Change of address",
-    Event.PLACEMENT_END: "Placement end",
-}
 STATUS_TAGS = {
     InboundStatus.RECEIVED: ("Received", "govuk-tag--blue"),
     InboundStatus.QUERIED: ("Queried", "govuk-tag--yellow"),
@@ -92,10 +93,6 @@ def _now() -> datetime:
     return utcnow()
 
 
-def _today() -> date:
-    return datetime.now(UK).date()
-
-
 def _home() -> str:
     return str(current_app.config["HOME_AUTHORITY"])
 
@@ -107,7 +104,6 @@ def _may(roles: tuple[str, ...]) -> bool:
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
-        "notice_titles": NOTICE_TITLES,
         "status_tags": STATUS_TAGS,
         "describe": _describe,
         "ago": lambda then: days_ago(then, _now()),
@@ -158,16 +154,61 @@ def _pagination(
 # --- the triage queue ------------------------------------------------------------------------
 
 
+def _overdue_before() -> datetime:
+    """Notices received before this instant have waited more than TRIAGE_WITHIN_WORKING_DAYS
+    working days for a decision."""
+    return triage_overdue_before(
+        working_day_calendars(_db())[Division.ENGLAND_AND_WALES],
+        today_uk(),
+        int(current_app.config["TRIAGE_WITHIN_WORKING_DAYS"]),
+    )
+
+
 @bp.get("/inbound")
 @roles_required(*TRIAGE_VIEW_ROLES)
 def queue() -> Any:
-    page = triage_queue(_db(), _page_number())
+    form = QueueSearchForm(request.args)
+    form.validate()
+    mine = form.show.data == "mine"
+    filters = QueueFilters(q=form.q.data or "", assigned_to=current_user.id if mine else None)
+    overdue_before = _overdue_before()
+    page = triage_queue(_db(), _page_number(), filters, overdue_before)
+    args = {k: v for k, v in {"q": filters.q, "show": form.show.data}.items() if v}
     return render_template(
         "views/register/queue.html",
         queue=page,
-        counts=queue_counts(_db()),
-        pagination=_pagination(page, "register.queue", {}, "Inbound notice pages"),
+        form=None,
+        search_form=form,
+        filters=filters,
+        counts=queue_counts(_db(), current_user.id, overdue_before),
+        triage_days=current_app.config["TRIAGE_WITHIN_WORKING_DAYS"],
+        pagination=_pagination(page, "register.queue", args, "Inbound notice pages"),
     )
+
+
+@bp.post("/inbound/<int:notice_id>/assignment")
+@roles_required(*TRIAGE_DECIDE_ROLES)
+def assign(notice_id: int) -> Any:
+    found = _notice_or_404(notice_id)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    to_me = form.action.data == "take"
+    try:
+        assign_notice(_db(), found.id, current_user.id if to_me else None)
+    except CannotDecide as exc:
+        db.session.rollback()
+        flash(str(exc), "info")
+        return redirect(url_for(".notice", notice_id=notice_id))
+    audit.record("assign" if to_me else "unassign", "inbound_notice", found.id)
+    db.session.commit()
+    flash(
+        f"Notice {found.reference} is assigned to you"
+        if to_me
+        else f"Notice {found.reference} is back on the queue for anyone",
+        "success",
+    )
+    return redirect(url_for(".notice", notice_id=notice_id))
 
 
 def _notice_or_404(notice_id: int) -> InboundNotice:
@@ -210,7 +251,7 @@ def _notice_page(notice: InboundNotice, status: int = 200, **context: Any) -> An
         queries=queries,
         open=notice.status in (InboundStatus.RECEIVED, InboundStatus.QUERIED),
         may_decide=_may(TRIAGE_DECIDE_ROLES),
-        today=_today(),
+        today=today_uk(),
         **context,
     ), status
 
@@ -234,7 +275,7 @@ def accept(notice_id: int) -> Any:
             found.id,
             home_authority_code=_home(),
             user_id=current_user.id,
-            today=_today(),
+            today=today_uk(),
         )
     except InvalidInput as exc:
         db.session.rollback()
@@ -276,7 +317,7 @@ def query(notice_id: int) -> Any:
                 found.id,
                 question=form.question.data or "",
                 user_id=current_user.id,
-                today=_today(),
+                today=today_uk(),
             )
         except InvalidInput as exc:
             db.session.rollback()
@@ -351,7 +392,7 @@ def _filter_form() -> RegisterFilterForm:
 @bp.get("/register")
 @roles_required(*REGISTER_ROLES)
 def register() -> Any:
-    today, now = _today(), _now()
+    today, now = today_uk(), _now()
     form = _filter_form()
     filters = form.filters()
     page = register_page(_db(), _home(), today, filters, now, _page_number())
@@ -374,7 +415,7 @@ def register() -> Any:
 def register_csv() -> Any:
     """The filtered register as CSV, every placement here: for staff, so names and dates of
     birth are in it (never in a log)."""
-    today, now = _today(), _now()
+    today, now = today_uk(), _now()
     filters = _filter_form().filters()
     audit.record("export", "host_register", None, **filters.as_args())
     # Written whole before it is sent: streaming would hold the transaction open.
@@ -398,7 +439,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return value.astimezone(UK).date().isoformat()
+        return uk_date(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
@@ -412,7 +453,7 @@ def reconcile_register() -> Any:
     form = ReconcileForm()
     if not form.validate_on_submit():
         abort(400)
-    done = reconcile(_db(), home_authority_code=_home(), today=_today())
+    done = reconcile(_db(), home_authority_code=_home(), today=today_uk())
     audit.record(
         "reconcile",
         "host_register",

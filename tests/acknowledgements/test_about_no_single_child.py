@@ -11,12 +11,18 @@ from sqlalchemy.orm import Session
 from models import Notification
 from models.base import utcnow
 from models.enums import NotificationStatus as Status
-from notify.notifications.rendering import acknowledge_token
+from notify.notifications.tokens import acknowledge_token
 from notify.register.service import accept_notice, query_notice, reconcile
-from tests.acknowledgements.conftest import mark_sent
-from tests.api.builders import bearer, make_key
-from tests.builders import HOME, give_addresses
-from tests.register.builders import BIRMINGHAM, TODAY, create_inbound_notice
+from tests.support.builders import (
+    BIRMINGHAM,
+    HOME,
+    TODAY,
+    bearer,
+    create_api_client,
+    create_inbound_notice,
+    give_addresses,
+    mark_sent,
+)
 
 READ_AND_ACK = ("notifications:read", "notifications:ack")
 
@@ -82,7 +88,7 @@ def test_the_api_lists_a_reconciliation_with_no_child_and_acknowledges_it(
     client: FlaskClient, db_session: Session
 ) -> None:
     request = _reconciliation(db_session)
-    key = make_key(db_session, authority=BIRMINGHAM, scopes=READ_AND_ACK)
+    key = create_api_client(db_session, authority=BIRMINGHAM, scopes=READ_AND_ACK)
 
     listed = client.get(
         "/api/v1/notifications?status=awaiting_acknowledgement", headers=bearer(key)

@@ -10,17 +10,20 @@ from sqlalchemy.orm import Session
 from models.base import utcnow
 from models.enums import NotificationStatus as Status
 from notify.notifications import outbox
-from tests.acknowledgements.conftest import (
+from tests.support.builders import (
     FAMILY,
     GIVEN,
     HEREFORDSHIRE,
     NOTTINGHAMSHIRE,
-    audit_events,
-    reminder_of,
-    sent_notice,
+    bearer,
+    create_api_client,
+    create_reminder,
+    create_sent_notice,
+    give_every_body_an_address,
+    placed_child_notices,
 )
-from tests.api.builders import bearer, make_key
-from tests.notifications.helpers import give_every_body_an_address, placed_child_notices
+from tests.support.queries import audit_events
+from tests.support.requests import expect_status
 
 BOTH = ("notifications:read", "notifications:ack")
 BODY = {"name": "Pat Duty", "email": "pat.duty@herefordshire.example", "note": "Logged"}
@@ -42,7 +45,7 @@ KEYS = {
 
 @pytest.fixture
 def key(db_session: Session) -> str:
-    return make_key(db_session, authority=HEREFORDSHIRE, scopes=BOTH)
+    return create_api_client(db_session, authority=HEREFORDSHIRE, scopes=BOTH)
 
 
 def _ack(client: FlaskClient, key: str, notification_id: object, body: object = BODY, **kw):
@@ -54,16 +57,27 @@ def _ack(client: FlaskClient, key: str, notification_id: object, body: object = 
     )
 
 
-def test_a_notice_reads_as_its_recipient_may_see_it_without_the_childs_name(
+def test_a_notice_reads_as_its_recipient_may_see_it_with_the_childs_name_only_in_the_notice(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     response = client.get(f"/api/v1/notifications/{notice.id}", headers=bearer(key))
 
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == KEYS
+    assert set(body) == KEYS | {"notice"}
+    # the notice in full (DOMAIN.md §4): the recipient must be able to read it in substance
+    rows = {
+        (section["heading"], row["label"]): row["value"]
+        for section in body.pop("notice")["sections"]
+        for row in section["rows"]
+    }
+    born = notice.child.date_of_birth
+    assert rows[("The child", "Name")] == f"{GIVEN} {FAMILY}"
+    assert rows[("The child", "Date of birth")] == f"{born.day} {born:%B %Y}"
+    assert rows[("The placement", "Address")].endswith("HR1 1AA")
+    assert ("Risks and vulnerabilities", "Recorded risks") in rows
     assert body["id"] == str(notice.id) and body["status"] == "sent"
     assert body["recipient"]["kind"] == "authority"
     assert body["recipient"]["code"] == HEREFORDSHIRE
@@ -73,15 +87,15 @@ def test_a_notice_reads_as_its_recipient_may_see_it_without_the_childs_name(
     }
     assert body["placing_authority"] == {"code": "E10000034", "name": "Worcestershire"}
     assert body["acknowledged_at"] is None and body["acknowledged_by"] is None
-    text = response.get_data(as_text=True)
+    rest = str(body)
     for hidden in (GIVEN, FAMILY, notice.child.date_of_birth.isoformat()):
-        assert hidden not in text
+        assert hidden not in rest
 
 
 def test_acknowledging_by_api_answers_200_with_the_acknowledgement_and_is_audited(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     response = _ack(client, key, notice.id)
 
@@ -101,8 +115,8 @@ def test_acknowledging_by_api_answers_200_with_the_acknowledgement_and_is_audite
 def test_acknowledging_again_answers_200_and_changes_nothing(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    notice = sent_notice(db_session)
-    first = _ack(client, key, notice.id).get_json()
+    notice = create_sent_notice(db_session)
+    first = expect_status(_ack(client, key, notice.id), 200).get_json()
 
     again = _ack(client, key, notice.id, {"name": "Someone Else"})
 
@@ -112,8 +126,8 @@ def test_acknowledging_again_answers_200_and_changes_nothing(
 
 
 def test_another_authoritys_key_finds_nothing(client: FlaskClient, db_session: Session) -> None:
-    notice = sent_notice(db_session)
-    theirs = make_key(db_session, authority=NOTTINGHAMSHIRE, scopes=BOTH)
+    notice = create_sent_notice(db_session)
+    theirs = create_api_client(db_session, authority=NOTTINGHAMSHIRE, scopes=BOTH)
 
     read = client.get(f"/api/v1/notifications/{notice.id}", headers=bearer(theirs))
     acknowledged = _ack(client, theirs, notice.id)
@@ -129,10 +143,10 @@ def test_another_authoritys_key_finds_nothing(client: FlaskClient, db_session: S
 def test_the_list_holds_only_notices_sent_to_the_caller_filtered_by_status(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    waiting = sent_notice(db_session)
-    done = sent_notice(db_session)
-    _ack(client, key, done.id)
-    reminder_of(db_session, waiting)
+    waiting = create_sent_notice(db_session)
+    done = create_sent_notice(db_session)
+    assert _ack(client, key, done.id).status_code == 200
+    create_reminder(db_session, waiting)
     # a notice to Herefordshire that has not gone yet is not listed
     unsent = [
         n for n in placed_child_notices(db_session, "HR1 1AA") if n.recipient_code == HEREFORDSHIRE
@@ -152,11 +166,12 @@ def test_the_list_holds_only_notices_sent_to_the_caller_filtered_by_status(
 
 
 def test_the_list_is_paginated(client: FlaskClient, db_session: Session, key: str) -> None:
-    notices = [sent_notice(db_session) for _ in range(3)]
+    notices = [create_sent_notice(db_session) for _ in range(3)]
 
     response = client.get(
         "/api/v1/notifications", query_string={"page_size": 2, "page": 2}, headers=bearer(key)
     )
+    assert response.status_code == 200
 
     assert [n["id"] for n in response.get_json()] == [str(notices[2].id)]
     assert json.loads(response.headers["X-Pagination"])["total"] == 3
@@ -196,7 +211,7 @@ def test_a_notice_not_yet_sent_cannot_be_acknowledged(
 def test_a_bad_acknowledgement_body_is_refused_with_the_envelope(
     client: FlaskClient, db_session: Session, key: str, request_kwargs, status: int, code
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     response = client.post(
         f"/api/v1/notifications/{notice.id}/acknowledgement",
@@ -218,7 +233,7 @@ def test_a_bad_acknowledgement_body_is_refused_with_the_envelope(
 def test_the_validation_envelope_names_every_field_at_once(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     response = _ack(client, key, notice.id, {"name": "", "email": "nope"})
 
@@ -239,8 +254,12 @@ def test_the_validation_envelope_names_every_field_at_once(
 def test_a_call_without_the_right_key_is_refused(
     client: FlaskClient, db_session: Session, scopes, method: str, status: int
 ) -> None:
-    notice = sent_notice(db_session)
-    headers = bearer(make_key(db_session, authority=HEREFORDSHIRE, scopes=scopes)) if scopes else {}
+    notice = create_sent_notice(db_session)
+    headers = (
+        bearer(create_api_client(db_session, authority=HEREFORDSHIRE, scopes=scopes))
+        if scopes
+        else {}
+    )
 
     if method == "get":
         response = client.get(f"/api/v1/notifications/{notice.id}", headers=headers)
@@ -267,16 +286,16 @@ def test_an_unknown_id_is_not_found(client: FlaskClient, key: str, notification_
 def test_reading_is_audited_with_the_key(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
-    client.get(f"/api/v1/notifications/{notice.id}", headers=bearer(key))
+    assert client.get(f"/api/v1/notifications/{notice.id}", headers=bearer(key)).status_code == 200
 
     [event] = audit_events(db_session, notice.id)
     assert event.action == "api_notification_view" and key.startswith(event.api_key_prefix)
 
 
 def test_the_openapi_document_describes_the_acknowledgement(client: FlaskClient) -> None:
-    spec = client.get("/api/v1/openapi.json").get_json()
+    spec = expect_status(client.get("/api/v1/openapi.json"), 200).get_json()
     post = spec["paths"]["/api/v1/notifications/{notification_id}/acknowledgement"]["post"]
     assert post["x-required-scope"] == "notifications:ack"
     assert {"200", "409", "422"} <= set(post["responses"])
@@ -293,7 +312,9 @@ def test_a_cancelled_notice_reads_as_cancelled_and_cannot_be_acknowledged(
     db_session.commit()
 
     assert (
-        client.get(f"/api/v1/notifications/{notice.id}", headers=bearer(key)).get_json()["status"]
+        expect_status(
+            client.get(f"/api/v1/notifications/{notice.id}", headers=bearer(key)), 200
+        ).get_json()["status"]
         == "cancelled"
     )
     assert _ack(client, key, notice.id).status_code == 409

@@ -11,10 +11,14 @@ from sqlalchemy.orm import Session
 from models.enums import NotificationStatus as Status
 from notify.notifications.channels.email import EmailChannel
 from notify.notifications.delivery import DeliverySettings, dispatch_once
-from tests.acknowledgements.conftest import HEREFORDSHIRE
-from tests.notifications.conftest import mail_to
-from tests.notifications.helpers import give_every_body_an_address, later, placed_child_notices
-from tests.notifications.sink import SmtpSink
+from tests.support.builders import (
+    HEREFORDSHIRE,
+    give_every_body_an_address,
+    later,
+    placed_child_notices,
+)
+from tests.support.mail import mail_to
+from tests.support.smtp import SmtpSink
 
 LINK = re.compile(r"http://notify\.test(/acknowledge/[A-Za-z0-9_.\-]+)")
 

@@ -10,18 +10,19 @@ from sqlalchemy.orm import Session
 from models import Notification
 from models.enums import NotificationStatus as Status
 from notify.notifications import outbox
-from notify.notifications.rendering import acknowledge_token
-from tests.acknowledgements.conftest import (
+from notify.notifications.tokens import acknowledge_token
+from tests.support.builders import (
     FAMILY,
     GIVEN,
     HEREFORDSHIRE,
-    audit_count,
-    audit_events,
-    reminder_of,
-    sent_notice,
+    create_reminder,
+    create_sent_notice,
+    give_every_body_an_address,
+    placed_child_notices,
     token_signed,
 )
-from tests.notifications.helpers import give_every_body_an_address, placed_child_notices
+from tests.support.queries import audit_count, audit_events
+from tests.support.requests import expect_status
 
 CONFIRM = {"name": "Pat Duty", "email": "pat.duty@herefordshire.example", "note": "On it"}
 
@@ -37,10 +38,10 @@ def _text(response) -> str:
 def test_opening_the_link_shows_what_the_notice_is_and_nothing_that_identifies_the_child(
     client: FlaskClient, db_session: Session
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     child = notice.child
 
-    page = _text(client.get(_link(notice)))
+    page = _text(expect_status(client.get(_link(notice)), 200))
 
     for shown in (
         "Confirm you have received this notice",
@@ -61,7 +62,7 @@ def test_opening_the_link_shows_what_the_notice_is_and_nothing_that_identifies_t
 def test_opening_the_link_changes_nothing_and_audits_nothing(
     client: FlaskClient, db_session: Session
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     before = audit_count(db_session)
 
     response = client.get(_link(notice))
@@ -77,7 +78,7 @@ def test_opening_the_link_changes_nothing_and_audits_nothing(
 def test_confirming_on_the_page_acknowledges_the_notice_by_link(
     client: FlaskClient, db_session: Session
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     response = client.post(_link(notice), data=CONFIRM)
 
@@ -99,13 +100,15 @@ def test_confirming_on_the_page_acknowledges_the_notice_by_link(
 def test_confirming_again_changes_nothing_and_says_who_confirmed_first(
     client: FlaskClient, db_session: Session
 ) -> None:
-    notice = sent_notice(db_session)
-    client.post(_link(notice), data=CONFIRM)
+    notice = create_sent_notice(db_session)
+    assert client.post(_link(notice), data=CONFIRM).status_code == 200
     db_session.refresh(notice)
     first = notice.acknowledged_at
 
     again = client.post(_link(notice), data={"name": "Someone Else"})
+    assert again.status_code == 200
     opened = client.get(_link(notice))
+    assert opened.status_code == 200
 
     for response in (again, opened):
         assert response.status_code == 200
@@ -133,7 +136,7 @@ def test_confirming_again_changes_nothing_and_says_who_confirmed_first(
 def test_a_confirmation_with_a_problem_says_what_to_fix_and_acknowledges_nothing(
     client: FlaskClient, db_session: Session, form: dict[str, str], message: str
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     response = client.post(_link(notice), data=form)
 
@@ -179,7 +182,7 @@ def _tampered(app: Flask, notice: Notification) -> str:
 def test_a_link_that_is_not_good_shows_a_clear_page_and_changes_nothing(
     app: Flask, client: FlaskClient, db_session: Session, make_token, status: int, heading: str
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     link = f"/acknowledge/{make_token(app, notice)}"
 
     for response in (client.get(link), client.post(link, data=CONFIRM)):
@@ -194,8 +197,8 @@ def test_a_link_that_is_not_good_shows_a_clear_page_and_changes_nothing(
 def test_a_reminders_link_acknowledges_the_notice_it_chases(
     client: FlaskClient, db_session: Session
 ) -> None:
-    notice = sent_notice(db_session)
-    reminder = reminder_of(db_session, notice)
+    notice = create_sent_notice(db_session)
+    reminder = create_reminder(db_session, notice)
 
     response = client.post(_link(reminder), data=CONFIRM)
 
@@ -244,7 +247,7 @@ def _csrf_token(page: str) -> str:
 def test_a_visitor_with_no_session_can_confirm_with_the_token_the_page_gave_them(
     strict_app: Flask, db_session: Session
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     visitor = strict_app.test_client()
     assert visitor.get_cookie("session") is None
 
@@ -259,7 +262,7 @@ def test_a_visitor_with_no_session_can_confirm_with_the_token_the_page_gave_them
 def test_a_confirmation_without_the_pages_token_is_asked_again_and_acknowledges_nothing(
     strict_app: Flask, db_session: Session
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     response = strict_app.test_client().post(_link(notice), data=CONFIRM)
 
@@ -274,7 +277,7 @@ def test_a_confirmation_without_the_pages_token_is_asked_again_and_acknowledges_
 def test_confirmations_from_one_address_are_limited_to_ten_a_minute(
     strict_app: Flask, db_session: Session
 ) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     visitor = strict_app.test_client()
     token = _csrf_token(_text(visitor.get(_link(notice))))
 

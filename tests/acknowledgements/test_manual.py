@@ -11,9 +11,10 @@ from werkzeug.datastructures import MultiDict
 
 from models.enums import AckVia
 from models.enums import NotificationStatus as Status
-from notify.acknowledgements.service import acknowledge_notification
-from tests.acknowledgements.conftest import audit_events, sent_notice
-from tests.builders import sign_in
+from notify.notifications.acknowledge import acknowledge_notification
+from tests.support.builders import create_sent_notice
+from tests.support.queries import audit_events
+from tests.support.requests import expect_status, sign_in
 
 UK = ZoneInfo("Europe/London")
 TODAY = datetime.now(UK).date()
@@ -46,7 +47,7 @@ def test_sqa_records_an_acknowledgement_received_by_phone(
     client: FlaskClient, db_session: Session
 ) -> None:
     officer = sign_in(client, db_session, "sqa_officer")
-    notice = sent_notice(db_session, sent_at=datetime.now(UTC) - timedelta(days=3))
+    notice = create_sent_notice(db_session, sent_at=datetime.now(UTC) - timedelta(days=3))
     on = TODAY - timedelta(days=1)
 
     response = _post_record(client, notice.id, on)
@@ -81,7 +82,7 @@ def test_a_record_with_a_missing_answer_says_what_to_fix(
     client: FlaskClient, db_session: Session, over: dict[str, str], message: str
 ) -> None:
     sign_in(client, db_session, "sqa_officer")
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     on = None if over.pop("on", None) == "" else TODAY
 
     response = _post_record(client, notice.id, on, **over)
@@ -103,7 +104,7 @@ def test_the_date_of_an_acknowledgement_lies_between_sending_and_today(
     client: FlaskClient, db_session: Session, on: date, message: str
 ) -> None:
     sign_in(client, db_session, "sqa_officer")
-    notice = sent_notice(db_session, sent_at=datetime.now(UTC) - timedelta(days=3))
+    notice = create_sent_notice(db_session, sent_at=datetime.now(UTC) - timedelta(days=3))
 
     response = _post_record(client, notice.id, on)
 
@@ -126,7 +127,7 @@ def test_after_recording_it_goes_back_to_a_local_next_page_only(
     client: FlaskClient, db_session: Session, next_: str, expected: str | None
 ) -> None:
     sign_in(client, db_session, "manager")
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     from urllib.parse import urlencode
 
     response = _post_record(client, notice.id, query="?" + urlencode({"next": next_}))
@@ -140,8 +141,11 @@ def test_after_recording_it_goes_back_to_a_local_next_page_only(
 def test_a_notice_not_sent_cannot_be_recorded_as_acknowledged(
     client: FlaskClient, db_session: Session
 ) -> None:
-    from tests.acknowledgements.conftest import HEREFORDSHIRE
-    from tests.notifications.helpers import give_every_body_an_address, placed_child_notices
+    from tests.support.builders import (
+        HEREFORDSHIRE,
+        give_every_body_an_address,
+        placed_child_notices,
+    )
 
     sign_in(client, db_session, "sqa_officer")
     give_every_body_an_address(db_session)
@@ -151,6 +155,7 @@ def test_a_notice_not_sent_cannot_be_recorded_as_acknowledged(
     db_session.commit()
 
     page = client.get(f"/notifications/{pending.id}/acknowledgement")
+    assert page.status_code == 200
     posted = _post_record(client, pending.id)
 
     assert "has not been sent, so it cannot be acknowledged" in page.get_data(as_text=True)
@@ -163,7 +168,7 @@ def test_reopening_needs_a_reason_then_clears_the_acknowledgement_and_audits_it(
     client: FlaskClient, db_session: Session
 ) -> None:
     manager = sign_in(client, db_session, "manager")
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     acknowledge_notification(db_session, notice.id, via=AckVia.LINK, name="Pat Duty")
     db_session.commit()
 
@@ -198,7 +203,7 @@ def test_reopening_one_not_acknowledged_changes_nothing(
     client: FlaskClient, db_session: Session
 ) -> None:
     sign_in(client, db_session, "admin")
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     response = client.post(f"/notifications/{notice.id}/reopen", data={"reason": "Oops"})
 
@@ -212,7 +217,7 @@ def test_only_sqa_managers_and_admins_record_or_reopen(
     client: FlaskClient, db_session: Session, role: str
 ) -> None:
     sign_in(client, db_session, role)
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     for response in (
         client.get(f"/notifications/{notice.id}/acknowledgement"),
@@ -226,7 +231,7 @@ def test_only_sqa_managers_and_admins_record_or_reopen(
 
 
 def test_someone_signed_out_is_sent_to_sign_in(client: FlaskClient, db_session: Session) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
 
     response = client.get(f"/notifications/{notice.id}/acknowledgement")
 
@@ -239,15 +244,30 @@ def test_the_childs_page_shows_each_acknowledgement_and_the_actions_for_sqa(
     client: FlaskClient, db_session: Session, role: str, may_act: bool
 ) -> None:
     sign_in(client, db_session, role)
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     acknowledge_notification(db_session, notice.id, via=AckVia.API, name="Pat Duty")
-    other = sent_notice(db_session)
+    other = create_sent_notice(db_session)
     db_session.commit()
 
-    acknowledged = client.get(f"/children/{notice.child_id}").get_data(as_text=True)
-    waiting = client.get(f"/children/{other.child_id}").get_data(as_text=True)
+    acknowledged = expect_status(client.get(f"/children/{notice.child_id}"), 200).get_data(
+        as_text=True
+    )
+    waiting = expect_status(client.get(f"/children/{other.child_id}"), 200).get_data(as_text=True)
 
     assert "by Pat Duty" in acknowledged and "Through the API" in acknowledged
     assert ("Reopen" in acknowledged) is may_act
     assert "Due by" in waiting
     assert ("Record acknowledgement" in waiting) is may_act
+
+
+def test_the_record_form_starts_with_todays_date(client: FlaskClient, db_session: Session) -> None:
+    sign_in(client, db_session, "sqa_officer")
+    notice = create_sent_notice(db_session, sent_at=datetime.now(UTC) - timedelta(days=3))
+
+    page = client.get(f"/notifications/{notice.id}/acknowledgement").get_data(as_text=True)
+
+    for part, value in (("day", TODAY.day), ("month", TODAY.month), ("year", TODAY.year)):
+        box = page.split(f'id="on-{part}"')[1].split(">")[0] if f'id="on-{part}"' in page else ""
+        if not box:  # the day box carries the field's own id (notify/web/forms.py DateInput)
+            box = page.split('id="on"')[1].split(">")[0]
+        assert int(box.split('value="')[1].split('"')[0]) == value, part

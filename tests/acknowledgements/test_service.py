@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from models.enums import AckVia
 from models.enums import NotificationStatus as Status
-from notify.acknowledgements.service import (
+from notify.notifications.acknowledge import (
     CannotAcknowledge,
     CannotReopen,
     NotificationNotFound,
@@ -15,8 +15,12 @@ from notify.acknowledgements.service import (
     acknowledged_on,
     reopen_acknowledgement,
 )
-from tests.acknowledgements.conftest import HEREFORDSHIRE, sent_notice
-from tests.notifications.helpers import give_every_body_an_address, placed_child_notices
+from tests.support.builders import (
+    HEREFORDSHIRE,
+    create_sent_notice,
+    give_every_body_an_address,
+    placed_child_notices,
+)
 
 SENT = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)  # a Monday afternoon
 NOW = datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
@@ -61,7 +65,7 @@ def test_only_a_sent_notice_can_be_acknowledged(db_session: Session) -> None:
 
 
 def test_acknowledging_an_acknowledged_notice_returns_it_unchanged(db_session: Session) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     first = acknowledge_notification(db_session, notice.id, via=AckVia.LINK, name="Pat")
     at = first.acknowledged_at
 
@@ -75,7 +79,7 @@ def test_acknowledging_an_acknowledged_notice_returns_it_unchanged(db_session: S
 
 
 def test_reopening_needs_an_acknowledgement_and_a_notice(db_session: Session) -> None:
-    notice = sent_notice(db_session)
+    notice = create_sent_notice(db_session)
     with pytest.raises(CannotReopen):
         reopen_acknowledgement(db_session, notice.id, user=None, reason="x")
     with pytest.raises(NotificationNotFound):

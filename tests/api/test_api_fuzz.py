@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.builders import bearer, child_body, make_key
+from tests.support.builders import bearer, child_body, create_api_client
 
 json_values = st.recursive(
     st.none()
@@ -61,7 +61,7 @@ def assert_answered_properly(response):
 @FUZZ_SETTINGS
 @given(body=bodies)
 def test_any_json_body_gets_a_created_or_an_error_envelope_never_a_500(client, db_session, body):
-    key = make_key(db_session)
+    key = create_api_client(db_session)
 
     response = client.post(
         "/api/v1/children",
@@ -80,7 +80,7 @@ def test_any_json_body_gets_a_created_or_an_error_envelope_never_a_500(client, d
 def test_any_json_body_on_postgresql_gets_a_created_or_an_error_envelope_never_a_500(
     pg_app, pg_session, body
 ):
-    key = make_key(pg_session)
+    key = create_api_client(pg_session)
 
     response = pg_app.test_client().post(
         "/api/v1/children",
@@ -95,7 +95,7 @@ def test_any_json_body_on_postgresql_gets_a_created_or_an_error_envelope_never_a
 @FUZZ_SETTINGS
 @given(raw=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
 def test_any_bytes_sent_as_json_get_an_answer_never_a_500(client, db_session, raw):
-    key = make_key(db_session)
+    key = create_api_client(db_session)
 
     response = client.post(
         "/api/v1/children", data=raw, content_type="application/json", headers=bearer(key)

@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from models import AuditEvent, Authority, HealthBody
 from notify.placements.service import ChildDetails, record_child
-from tests.api.builders import OTHER, bearer, child_body, make_key, placement_body
+from tests.support.builders import (
+    NOTTINGHAMSHIRE,
+    bearer,
+    child_body,
+    create_api_client,
+    placement_body,
+)
+from tests.support.requests import expect_status
 
 CHILD_KEYS = {
     "id",
@@ -72,7 +79,7 @@ RECIPIENT_KEYS = {"kind", "role", "code", "name", "email"}
 
 @pytest.fixture
 def key(db_session):
-    return make_key(db_session)
+    return create_api_client(db_session)
 
 
 @pytest.fixture
@@ -106,7 +113,7 @@ def another_authoritys_child(db_session):
         legal_status="C2",
         home_postcode="NG18 1AJ",
     )
-    child = record_child(db_session, details, OTHER, date.today())
+    child = record_child(db_session, details, NOTTINGHAMSHIRE, date.today())
     db_session.commit()
     return child
 
@@ -164,7 +171,7 @@ def test_a_child_with_many_problems_is_refused_with_every_problem_at_once(api):
     )
     del body["given_name"]
 
-    fields = fields_of(api.post("/api/v1/children", body))
+    fields = fields_of(expect_status(api.post("/api/v1/children", body), 422))
 
     assert set(fields) == {
         "date_of_birth",
@@ -184,7 +191,9 @@ def test_a_child_with_many_problems_is_refused_with_every_problem_at_once(api):
     ["30/04/2012", "20120430", "2012-W17-1", "2012-02-30", "0001-01-01", 20120430, None],
 )
 def test_a_date_must_be_a_real_date_written_yyyy_mm_dd(api, date_of_birth):
-    fields = fields_of(api.post("/api/v1/children", child_body(date_of_birth=date_of_birth)))
+    fields = fields_of(
+        expect_status(api.post("/api/v1/children", child_body(date_of_birth=date_of_birth)), 422)
+    )
 
     assert list(fields) == ["date_of_birth"]
 
@@ -192,7 +201,7 @@ def test_a_date_must_be_a_real_date_written_yyyy_mm_dd(api, date_of_birth):
 def test_problems_only_the_database_can_find_are_reported_on_the_api_fields(api):
     body = child_body(home_postcode="ZZ9 9ZZ", ehc_plan={"maintained_by": "E99999999"})
 
-    fields = fields_of(api.post("/api/v1/children", body))
+    fields = fields_of(expect_status(api.post("/api/v1/children", body), 422))
 
     assert set(fields) == {"home_postcode", "ehc_plan.maintained_by"}
 
@@ -201,7 +210,9 @@ def test_a_case_reference_already_recorded_is_refused(api):
     first = new_child(api)
 
     fields = fields_of(
-        api.post("/api/v1/children", child_body(case_reference=first["case_reference"]))
+        expect_status(
+            api.post("/api/v1/children", child_body(case_reference=first["case_reference"])), 422
+        )
     )
 
     assert list(fields) == ["case_reference"]
@@ -254,23 +265,28 @@ def test_an_id_that_is_no_child_is_not_found(api, child_id):
 def test_another_authoritys_child_is_not_found_whatever_is_asked(api, db_session):
     theirs = another_authoritys_child(db_session)
     placement = api.post(f"/api/v1/children/{theirs.id}/placements", placement_body())
+    assert placement.status_code == 404
     unknown = api.get("/api/v1/children/987654321")
+    assert unknown.status_code == 404
 
     answers = [
-        api.get(f"/api/v1/children/{theirs.id}"),
-        api.get(f"/api/v1/children/{theirs.id}/notifications"),
+        expect_status(api.get(f"/api/v1/children/{theirs.id}"), 404),
+        expect_status(api.get(f"/api/v1/children/{theirs.id}/notifications"), 404),
         placement,
-        api.post(
-            f"/api/v1/children/{theirs.id}/placements/1/end",
-            {"end_date": date.today().isoformat(), "end_reason": "E4A"},
+        expect_status(
+            api.post(
+                f"/api/v1/children/{theirs.id}/placements/1/end",
+                {"end_date": date.today().isoformat(), "end_reason": "E4A"},
+            ),
+            404,
         ),
     ]
 
     assert [a.status_code for a in answers] == [404, 404, 404, 404]
     assert all(a.get_json() == unknown.get_json() for a in answers)
     assert (
-        api.get(
-            "/api/v1/children", query_string={"case_reference": theirs.case_reference}
+        expect_status(
+            api.get("/api/v1/children", query_string={"case_reference": theirs.case_reference}), 200
         ).get_json()
         == []
     )
@@ -283,7 +299,8 @@ def test_another_authoritys_child_is_not_found_whatever_is_asked(api, db_session
     ("postcode", "authority", "health_body"),
     [
         ("NG18 1AJ", "E10000024", "E54000060"),  # Mansfield: Nottinghamshire, a county; its ICB
-        ("SW1A 2BL", "E09000033", "E54000027"),  # Westminster, a London borough; NW London ICB
+        # Westminster, a London borough; West and North London ICB since 1 April 2026
+        ("SW1A 2BL", "E09000033", "E54000071"),
         ("CF10 1EP", "W06000015", "W11000029"),  # Cardiff; Cardiff and Vale University LHB
         ("EH1 1YZ", "S12000036", "S08000024"),  # City of Edinburgh; NHS Lothian
     ],
@@ -304,6 +321,7 @@ def test_a_placement_anywhere_in_great_britain_names_its_host_authority_and_heal
     assert placement["host_health_body"] == {
         "code": health_body,
         "name": db_session.get(HealthBody, health_body).name,
+        "ods_code": db_session.get(HealthBody, health_body).ods_code,
     }
     assert placement["location"] == "OUT"
     assert placement["at_a_distance"] is True
@@ -313,13 +331,67 @@ def test_a_placement_anywhere_in_great_britain_names_its_host_authority_and_heal
     assert ("health_body", health_body) in told
 
 
+# The seven ICBs new or changed on 1 April 2026 (HCWS915; NHS England, "Implementing
+# integrated care board mergers and boundary changes to take effect in April 2026 and 2027";
+# codes as in SOURCES.md §3a), each reached from a postcode in an area that moved to it, and
+# one ICB that did not change.
+ICBS_2026 = [
+    # postcode, the 2024 body it left, the 2026 body: ONS code, ODS code, name
+    ("LU1 1AA", "E54000024", "E54000065", "S1Y5D", "NHS Central East Integrated Care Board"),
+    ("CO1 1AA", "E54000023", "E54000066", "D7T5G", "NHS Essex Integrated Care Board"),
+    (  # Farnborough (Rushmoor): from Frimley; Hampshire and Isle of Wight kept ODS QRL
+        "GU14 6AA",
+        "E54000034",
+        "E54000067",
+        "QRL",
+        "NHS Hampshire and Isle of Wight Integrated Care Board",
+    ),
+    ("IP1 1AA", "E54000023", "E54000068", "T6Y0W", "NHS Norfolk and Suffolk Integrated Care Board"),
+    ("GU1 1AA", "E54000063", "E54000069", "S9B9J", "NHS Surrey and Sussex Integrated Care Board"),
+    ("SL1 1AA", "E54000034", "E54000070", "S0E4D", "NHS Thames Valley Integrated Care Board"),
+    (
+        "N1 1AA",  # Islington
+        "E54000028",
+        "E54000071",
+        "Z9B2Z",
+        "NHS West and North London Integrated Care Board",
+    ),
+    (  # Hereford: Herefordshire and Worcestershire did not change
+        "HR1 1AA",
+        "E54000019",
+        "E54000019",
+        "QGH",
+        "NHS Herefordshire and Worcestershire Integrated Care Board",
+    ),
+]
+
+
+@pytest.mark.parametrize(("postcode", "left", "code", "ods", "name"), ICBS_2026)
+def test_a_move_names_the_health_body_that_exists_today_as_host(
+    api, postcode, left, code, ods, name
+):
+    child = new_child(api)
+
+    response = api.post(f"/api/v1/children/{child['id']}/placements", placement_body(postcode))
+
+    assert response.status_code == 201, response.get_json()
+    placement = response.get_json()
+    assert placement["host_health_body"] == {"code": code, "name": name, "ods_code": ods}
+    told = {n["recipient"]["code"] for n in placement["notifications"]}
+    assert code in told
+    if left != code:
+        assert left not in told  # abolished on 31 March 2026: nobody there to tell
+
+
 def test_a_placement_in_a_district_split_between_health_bodies_needs_one_chosen(api):
     child = new_child(api)
     path = f"/api/v1/children/{child['id']}/placements"
     leyburn = "DL8 1AA"  # North Yorkshire: three ICBs share the district
 
-    unchosen = fields_of(api.post(path, placement_body(leyburn)))
-    not_there = fields_of(api.post(path, placement_body(leyburn, health_body_code="E54000019")))
+    unchosen = fields_of(expect_status(api.post(path, placement_body(leyburn)), 422))
+    not_there = fields_of(
+        expect_status(api.post(path, placement_body(leyburn, health_body_code="E54000019")), 422)
+    )
     chosen = api.post(path, placement_body(leyburn, health_body_code="E54000054"))
 
     assert list(unchosen) == ["health_body_code"]
@@ -359,6 +431,7 @@ def test_a_placement_answers_201_with_its_derived_fields_and_the_notices_it_caus
 def test_a_move_ends_the_current_placement_the_day_before_and_tells_both_areas(api):
     child = new_child(api)
     first = api.post(f"/api/v1/children/{child['id']}/placements", placement_body("WR1 2AB"))
+    assert first.status_code == 201
     start = date.today() + timedelta(days=30)
 
     move = api.post(
@@ -367,7 +440,9 @@ def test_a_move_ends_the_current_placement_the_day_before_and_tells_both_areas(a
     )
 
     assert move.status_code == 201, move.get_json()
-    placements = api.get(f"/api/v1/children/{child['id']}").get_json()["placements"]
+    placements = expect_status(api.get(f"/api/v1/children/{child['id']}"), 200).get_json()[
+        "placements"
+    ]
     assert [(p["id"], p["end_date"]) for p in placements] == [
         (first.get_json()["id"], (start - timedelta(days=1)).isoformat()),
         (move.get_json()["id"], None),
@@ -390,7 +465,9 @@ def test_a_placement_with_many_problems_is_refused_with_every_problem_at_once(ap
     )
     del body["address"]["line_1"]
 
-    fields = fields_of(api.post(f"/api/v1/children/{child['id']}/placements", body))
+    fields = fields_of(
+        expect_status(api.post(f"/api/v1/children/{child['id']}/placements", body), 422)
+    )
 
     assert set(fields) == {
         "start_date",
@@ -407,7 +484,9 @@ def test_an_unknown_placement_postcode_is_reported_on_the_address(api):
     child = new_child(api)
 
     fields = fields_of(
-        api.post(f"/api/v1/children/{child['id']}/placements", placement_body("ZZ9 9ZZ"))
+        expect_status(
+            api.post(f"/api/v1/children/{child['id']}/placements", placement_body("ZZ9 9ZZ")), 422
+        )
     )
 
     assert list(fields) == ["address.postcode"]
@@ -417,7 +496,9 @@ def test_a_start_date_the_working_day_calendar_does_not_cover_is_refused_not_a_c
     child = new_child(api)
     body = placement_body(start_date="2001-05-01", emergency=True)
 
-    fields = fields_of(api.post(f"/api/v1/children/{child['id']}/placements", body))
+    fields = fields_of(
+        expect_status(api.post(f"/api/v1/children/{child['id']}/placements", body), 422)
+    )
 
     assert list(fields) == ["start_date"]
 
@@ -438,13 +519,18 @@ def test_a_change_made_from_a_stale_version_is_a_conflict(api):
 
     assert stale.status_code == 409
     assert stale.get_json()["error"]["code"] == "stale_version"
-    assert len(api.get(f"/api/v1/children/{child['id']}").get_json()["placements"]) == 1
+    assert (
+        len(expect_status(api.get(f"/api/v1/children/{child['id']}"), 200).get_json()["placements"])
+        == 1
+    )
 
 
 def test_a_change_made_from_the_current_version_is_accepted(api):
     child = new_child(api)
-    api.post(f"/api/v1/children/{child['id']}/placements", placement_body())
-    current = api.get(f"/api/v1/children/{child['id']}").get_json()["version"]
+    assert (
+        api.post(f"/api/v1/children/{child['id']}/placements", placement_body()).status_code == 201
+    )
+    current = expect_status(api.get(f"/api/v1/children/{child['id']}"), 200).get_json()["version"]
 
     move = api.post(
         f"/api/v1/children/{child['id']}/placements",
@@ -460,8 +546,8 @@ def test_a_change_made_from_the_current_version_is_accepted(api):
 
 def test_ending_a_placement_answers_200_with_the_end_notices(api):
     child = new_child(api)
-    placement = api.post(
-        f"/api/v1/children/{child['id']}/placements", placement_body("NG18 1AJ")
+    placement = expect_status(
+        api.post(f"/api/v1/children/{child['id']}/placements", placement_body("NG18 1AJ")), 201
     ).get_json()
     end_date = date.fromisoformat(placement["start_date"]) + timedelta(days=3)
 
@@ -487,13 +573,15 @@ def test_ending_a_placement_answers_200_with_the_end_notices(api):
 
 def test_ending_a_placement_twice_or_with_a_bad_reason_is_refused(api):
     child = new_child(api)
-    placement = api.post(f"/api/v1/children/{child['id']}/placements", placement_body()).get_json()
+    placement = expect_status(
+        api.post(f"/api/v1/children/{child['id']}/placements", placement_body()), 201
+    ).get_json()
     path = f"/api/v1/children/{child['id']}/placements/{placement['id']}/end"
     end = {"end_date": placement["start_date"], "end_reason": "E4A"}
 
-    bad_reason = fields_of(api.post(path, {**end, "end_reason": "E99"}))
+    bad_reason = fields_of(expect_status(api.post(path, {**end, "end_reason": "E99"}), 422))
     assert api.post(path, end).status_code == 200
-    again = fields_of(api.post(path, end))
+    again = fields_of(expect_status(api.post(path, end), 422))
 
     assert list(bad_reason) == ["end_reason"]
     assert list(again) == ["end_date"]
@@ -501,7 +589,9 @@ def test_ending_a_placement_twice_or_with_a_bad_reason_is_refused(api):
 
 def test_a_placement_of_another_child_cannot_be_ended_through_this_one(api):
     mine, other = new_child(api), new_child(api)
-    theirs = api.post(f"/api/v1/children/{other['id']}/placements", placement_body()).get_json()
+    theirs = expect_status(
+        api.post(f"/api/v1/children/{other['id']}/placements", placement_body()), 201
+    ).get_json()
 
     response = api.post(
         f"/api/v1/children/{mine['id']}/placements/{theirs['id']}/end",
@@ -513,8 +603,8 @@ def test_a_placement_of_another_child_cannot_be_ended_through_this_one(api):
 
 def test_a_childs_notifications_are_listed_oldest_first(api):
     child = new_child(api)
-    created = api.post(
-        f"/api/v1/children/{child['id']}/placements", placement_body("CF10 1EP")
+    created = expect_status(
+        api.post(f"/api/v1/children/{child['id']}/placements", placement_body("CF10 1EP")), 201
     ).get_json()["notifications"]
 
     response = api.get(f"/api/v1/children/{child['id']}/notifications")
@@ -526,13 +616,18 @@ def test_a_childs_notifications_are_listed_oldest_first(api):
 
 def test_every_call_is_audited_under_the_key_that_made_it(api, key, db_session):
     child = new_child(api)
-    api.get(f"/api/v1/children/{child['id']}")
-    placement = api.post(f"/api/v1/children/{child['id']}/placements", placement_body()).get_json()
-    api.post(
-        f"/api/v1/children/{child['id']}/placements/{placement['id']}/end",
-        {"end_date": placement["start_date"], "end_reason": "E4A"},
+    assert api.get(f"/api/v1/children/{child['id']}").status_code == 200
+    placement = expect_status(
+        api.post(f"/api/v1/children/{child['id']}/placements", placement_body()), 201
+    ).get_json()
+    assert (
+        api.post(
+            f"/api/v1/children/{child['id']}/placements/{placement['id']}/end",
+            {"end_date": placement["start_date"], "end_reason": "E4A"},
+        ).status_code
+        == 200
     )
-    api.get(f"/api/v1/children/{child['id']}/notifications")
+    assert api.get(f"/api/v1/children/{child['id']}/notifications").status_code == 200
 
     events = db_session.scalars(
         select(AuditEvent)

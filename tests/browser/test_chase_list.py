@@ -18,10 +18,9 @@ from notify import create_app
 from notify.auth.service import create_user
 from notify.config import for_testing
 from notify.extensions import db
-from tests.acknowledgements.conftest import sent_notice
-from tests.browser.conftest import PASSWORD
-from tests.conftest import dispose
-from tests.notifications.sink import copy_database
+from tests.support.apps import dispose
+from tests.support.builders import SIGN_IN_PASSWORD, create_sent_notice
+from tests.support.smtp import copy_database
 
 pytestmark = pytest.mark.browser
 
@@ -44,9 +43,9 @@ def overdue(app: Flask, database_path: Path, tmp_path: Path) -> Iterator[Overdue
     live = create_app({**for_testing(f"sqlite:///{database}"), "WTF_CSRF_ENABLED": True})
     with live.app_context():
         create_user(
-            db.session, email=OFFICER, name="Sol Sqa", role="sqa_officer", password=PASSWORD
+            db.session, email=OFFICER, name="Sol Sqa", role="sqa_officer", password=SIGN_IN_PASSWORD
         )
-        notice = sent_notice(db.session, sent_at=utcnow() - timedelta(days=30))
+        notice = create_sent_notice(db.session, sent_at=utcnow() - timedelta(days=30))
         case_reference, recipient = notice.child.case_reference, notice.recipient_name
         db.session.commit()
     server = make_server("127.0.0.1", 0, live, threaded=True)
@@ -73,7 +72,7 @@ def test_an_overdue_notice_leaves_the_chase_list_once_its_acknowledgement_is_rec
     try:
         page.goto(f"{overdue.url}/sign-in")
         page.get_by_label("Email address").fill(OFFICER)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("textbox", name="Password").fill(SIGN_IN_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
 
         expect(page.get_by_role("heading", name="Notifications dashboard")).to_be_visible()

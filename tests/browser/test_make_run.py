@@ -19,11 +19,11 @@ from notify import create_app
 from notify.auth.service import create_user
 from notify.config import ROOT, for_testing
 from notify.extensions import db
-from tests.browser.conftest import PASSWORD, _seed
-from tests.conftest import dispose
-from tests.notifications.helpers import give_every_body_an_address
-from tests.notifications.sink import copy_database, free_port
 from tests.reliability.workers import wait_until
+from tests.support.apps import dispose
+from tests.support.browser import seed_live_server
+from tests.support.builders import SIGN_IN_PASSWORD, give_every_body_an_address
+from tests.support.smtp import copy_database, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +46,11 @@ def make_run(app: Flask, database_path: Path, tmp_path: Path) -> Iterator[Runnin
     copy_database(database_path, database)
     url = f"sqlite:///{database}"
     seeding = create_app(for_testing(url))
-    email, child_id, _ = _seed(seeding)
+    email, child_id, _ = seed_live_server(seeding)
     with seeding.app_context():
-        create_user(db.session, email=ADMIN, name="Ash Admin", role="admin", password=PASSWORD)
+        create_user(
+            db.session, email=ADMIN, name="Ash Admin", role="admin", password=SIGN_IN_PASSWORD
+        )
         give_every_body_an_address(db.session)
         db.session.commit()
     dispose(seeding)
@@ -111,7 +113,7 @@ def test_a_move_recorded_in_the_browser_appears_on_the_sent_mail_page_within_sec
     def sign_in(email: str) -> None:
         page.goto(f"{make_run.url}/sign-in")
         page.get_by_label("Email address").fill(email)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("textbox", name="Password").fill(SIGN_IN_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
 
     try:

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, LiveServer
+from tests.support.browser import LiveServer
+from tests.support.builders import SIGN_IN_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ def test_a_social_worker_records_an_out_of_area_move_and_sees_who_will_be_told(
         expect(page.get_by_role("heading", name="Sign in to Placement Notify")).to_be_visible()
         snap("sign-in")
         page.get_by_label("Email address").fill(live_server.social_worker_email)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("textbox", name="Password").fill(SIGN_IN_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
 
         expect(page.get_by_role("heading", name="Find a child")).to_be_visible()

@@ -13,9 +13,8 @@ from werkzeug.serving import make_server
 
 from notify.auth.service import create_user
 from notify.extensions import db
-from tests.browser.conftest import PASSWORD
-from tests.conftest import build_app
-from tests.register.builders import add_partner_teams, create_inbound_notice
+from tests.support.apps import build_app
+from tests.support.builders import SIGN_IN_PASSWORD, create_inbound_notice, create_partner_teams
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +37,9 @@ def triage_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TriageSe
             email="bea.support@worcestershire.example",
             name="Bea Support",
             role="business_support",
-            password=PASSWORD,
+            password=SIGN_IN_PASSWORD,
         )
-        add_partner_teams(db.session)
+        create_partner_teams(db.session)
         notice = create_inbound_notice(db.session)
         create_inbound_notice(
             db.session,
@@ -81,7 +80,7 @@ def test_business_support_accepts_a_notice_and_finds_the_child_on_the_register(
     try:
         page.goto(f"{triage_server.url}/inbound")
         page.get_by_label("Email address").fill(triage_server.email)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("textbox", name="Password").fill(SIGN_IN_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
 
         expect(page.get_by_role("heading", name="Inbound notices")).to_be_visible()

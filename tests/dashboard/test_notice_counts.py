@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from models import NoticeCount, Notification
 from models.enums import AckVia
 from models.enums import NotificationStatus as Status
-from notify.acknowledgements.service import acknowledge_notification, reopen_acknowledgement
 from notify.dashboard.sql import UK
 from notify.notifications import outbox
-from tests.dashboard.fixtures import LEEDS, World, at, build_world
+from notify.notifications.acknowledge import acknowledge_notification, reopen_acknowledgement
+from tests.support.builders import LEEDS, World, at, create_world
 
 STATUTORY = {"placement_start", "address_change", "placement_end"}
 Key = tuple[date, str, bool, int]
@@ -85,7 +85,7 @@ def _change_every_way(session: Session, world: World) -> None:
 
 
 def test_the_totals_match_a_count_of_the_notices_as_they_change(db_session):
-    world = build_world(db_session)
+    world = create_world(db_session)
     assert _kept(db_session) == _recount(db_session) != {}
 
     _change_every_way(db_session, world)
@@ -94,7 +94,7 @@ def test_the_totals_match_a_count_of_the_notices_as_they_change(db_session):
 
 @pytest.mark.postgres
 def test_the_totals_match_a_count_of_the_notices_on_postgresql(pg_session):
-    world = build_world(pg_session)
+    world = create_world(pg_session)
     assert _kept(pg_session) == _recount(pg_session) != {}
 
     _change_every_way(pg_session, world)

@@ -15,21 +15,21 @@ from notify.dashboard.queries import (
 )
 from notify.notifications.calendars import working_day_calendars
 from notify.placements.service import approvals_required
-from tests.dashboard.fixtures import (
+from tests.support.builders import (
     BIRMINGHAM,
+    HOME,
     LEEDS,
-    TODAY,
-    WORCESTERSHIRE,
+    WORLD_TODAY,
     World,
     at,
-    build_world,
-    notice,
+    create_notification,
+    create_world,
 )
 
 
 @pytest.fixture
 def world(db_session: Session) -> World:
-    return build_world(db_session)
+    return create_world(db_session)
 
 
 def _calendar(session: Session):
@@ -37,7 +37,7 @@ def _calendar(session: Session):
 
 
 def test_headline_counts_match_the_hand_count(db_session, world):
-    headlines = headline_counts(db_session, WORCESTERSHIRE, TODAY)
+    headlines = headline_counts(db_session, HOME, WORLD_TODAY)
 
     assert headlines.placed_out_of_area == 4  # c1, c2, c3, c6 (c4 is in area, c5 ended)
     assert headlines.awaiting_acknowledgement == 4  # n1-n4 (not the reminder or the alert)
@@ -51,7 +51,7 @@ def test_headline_counts_match_the_hand_count(db_session, world):
 
 def test_a_notice_sent_late_after_today_is_not_counted_this_quarter(db_session, world):
     # a day in the past, as in a test: this month's total also holds what was sent after it
-    notice(
+    create_notification(
         db_session,
         world.children["c1"],
         world.placements["c1"],
@@ -59,8 +59,8 @@ def test_a_notice_sent_late_after_today_is_not_counted_this_quarter(db_session, 
         sent_at=at(2026, 3, 20),
         acknowledge_by=date(2026, 3, 27),
     )
-    assert headline_counts(db_session, WORCESTERSHIRE, TODAY).sent_late_this_quarter == 1
-    later = headline_counts(db_session, WORCESTERSHIRE, date(2026, 3, 20))
+    assert headline_counts(db_session, HOME, WORLD_TODAY).sent_late_this_quarter == 1
+    later = headline_counts(db_session, HOME, date(2026, 3, 20))
     assert later.sent_late_this_quarter == 2
 
 
@@ -74,7 +74,7 @@ def test_awaiting_approval_in_sql_agrees_with_the_rules_in_python(db_session, wo
         if needed - approved:
             lacking.append(key)
     assert sorted(lacking) == ["c2", "c6"]
-    assert headline_counts(db_session, WORCESTERSHIRE, TODAY).awaiting_approval == len(lacking)
+    assert headline_counts(db_session, HOME, WORLD_TODAY).awaiting_approval == len(lacking)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_the_quarter_starts_on_the_first_of_january_april_july_or_october(today,
 
 
 def test_the_chase_list_holds_overdue_notices_longest_overdue_first(db_session, world):
-    page = chase_list(db_session, TODAY, ChaseFilters(), _calendar(db_session))
+    page = chase_list(db_session, WORLD_TODAY, ChaseFilters(), _calendar(db_session))
 
     assert page.total == 3
     assert [r.notification_id for r in page.rows] == [
@@ -112,7 +112,7 @@ def test_the_chase_list_holds_overdue_notices_longest_overdue_first(db_session, 
 
 
 def test_without_a_calendar_days_overdue_are_calendar_days(db_session, world):
-    page = chase_list(db_session, TODAY, ChaseFilters(), None)
+    page = chase_list(db_session, WORLD_TODAY, ChaseFilters(), None)
     assert [(r.days_overdue, r.working_days) for r in page.rows] == [
         (35, False),
         (7, False),
@@ -131,18 +131,18 @@ def test_without_a_calendar_days_overdue_are_calendar_days(db_session, world):
         (ChaseFilters(sent_to=date(2026, 3, 2)), ["n2", "n1"]),
         (ChaseFilters(sent_from=date(2026, 3, 3), sent_to=date(2026, 3, 5)), ["n3"]),
         (ChaseFilters(health_body="E54000055"), ["n1"]),  # Birmingham and Solihull ICB
-        (ChaseFilters(host_authority=WORCESTERSHIRE), []),
+        (ChaseFilters(host_authority=HOME), []),
     ],
 )
 def test_the_chase_list_filters(db_session, world, filters, expected):
-    page = chase_list(db_session, TODAY, filters, _calendar(db_session))
+    page = chase_list(db_session, WORLD_TODAY, filters, _calendar(db_session))
     assert [r.notification_id for r in page.rows] == [world.notices[k].id for k in expected]
     assert page.total == len(expected)
 
 
 def test_the_chase_list_filters_by_social_worker(db_session, world):
     page = chase_list(
-        db_session, TODAY, ChaseFilters(social_worker_id=world.social_worker.id), None
+        db_session, WORLD_TODAY, ChaseFilters(social_worker_id=world.social_worker.id), None
     )
     assert [r.notification_id for r in page.rows] == [
         world.notices["n2"].id,
@@ -153,7 +153,7 @@ def test_the_chase_list_filters_by_social_worker(db_session, world):
 def test_the_chase_list_pages_and_a_page_past_the_end_shows_the_last(db_session, world):
     calendar = _calendar(db_session)
     pages = [
-        chase_list(db_session, TODAY, ChaseFilters(), calendar, page=n, per_page=2)
+        chase_list(db_session, WORLD_TODAY, ChaseFilters(), calendar, page=n, per_page=2)
         for n in (1, 2, 9)
     ]
     assert [[r.notification_id for r in p.rows] for p in pages] == [
@@ -165,7 +165,7 @@ def test_the_chase_list_pages_and_a_page_past_the_end_shows_the_last(db_session,
 
 
 def test_by_authority_rows_match_the_hand_count(db_session, world):
-    rows = {r.code: r for r in by_authority(db_session, WORCESTERSHIRE, TODAY)}
+    rows = {r.code: r for r in by_authority(db_session, HOME, WORLD_TODAY)}
 
     assert set(rows) == {BIRMINGHAM, LEEDS}  # our own authority is not listed
     bham, leeds = rows[BIRMINGHAM], rows[LEEDS]
@@ -181,13 +181,13 @@ def test_by_authority_rows_match_the_hand_count(db_session, world):
 
 
 def test_by_authority_puts_the_worst_answerers_first(db_session, world):
-    rows = by_authority(db_session, WORCESTERSHIRE, TODAY)
+    rows = by_authority(db_session, HOME, WORLD_TODAY)
     # both have one overdue; Birmingham answered 33% in time, Leeds 50%
     assert [r.code for r in rows] == [BIRMINGHAM, LEEDS]
 
 
 def test_trends_count_each_month_by_its_uk_date(db_session, world):
-    months = monthly_trends(db_session, TODAY)
+    months = monthly_trends(db_session, WORLD_TODAY)
 
     assert [m.month for m in months] == [date(2025, m, 1) for m in range(4, 13)] + [
         date(2026, m, 1) for m in (1, 2, 3)
@@ -213,18 +213,18 @@ def test_trends_count_each_month_by_its_uk_date(db_session, world):
 
 
 def test_an_empty_database_gives_zeros_not_errors(db_session):
-    headlines = headline_counts(db_session, WORCESTERSHIRE, TODAY)
+    headlines = headline_counts(db_session, HOME, WORLD_TODAY)
     assert headlines.overdue == headlines.placed_out_of_area == 0
-    assert by_authority(db_session, WORCESTERSHIRE, TODAY) == []
-    months = monthly_trends(db_session, TODAY)
+    assert by_authority(db_session, HOME, WORLD_TODAY) == []
+    months = monthly_trends(db_session, WORLD_TODAY)
     assert len(months) == 12 and all(m.sent == 0 and m.median_days is None for m in months)
-    assert chase_list(db_session, TODAY, ChaseFilters(), None).total == 0
+    assert chase_list(db_session, WORLD_TODAY, ChaseFilters(), None).total == 0
 
 
 @pytest.mark.postgres
 def test_postgresql_gives_the_same_figures(pg_session):
-    world = build_world(pg_session)
-    headlines = headline_counts(pg_session, WORCESTERSHIRE, TODAY)
+    world = create_world(pg_session)
+    headlines = headline_counts(pg_session, HOME, WORLD_TODAY)
     assert (
         headlines.placed_out_of_area,
         headlines.awaiting_acknowledgement,
@@ -233,18 +233,18 @@ def test_postgresql_gives_the_same_figures(pg_session):
         headlines.sent_late_this_quarter,
         headlines.awaiting_approval,
     ) == (4, 4, 3, 3, 1, 2)
-    page = chase_list(pg_session, TODAY, ChaseFilters(), _calendar(pg_session))
+    page = chase_list(pg_session, WORLD_TODAY, ChaseFilters(), _calendar(pg_session))
     assert [r.notification_id for r in page.rows] == [
         world.notices[k].id for k in ("n2", "n1", "n3")
     ]
-    rows = by_authority(pg_session, WORCESTERSHIRE, TODAY)
+    rows = by_authority(pg_session, HOME, WORLD_TODAY)
     assert [(r.code, r.sent, r.due, r.acknowledged_in_time, r.median_days) for r in rows] == [
         (BIRMINGHAM, 4, 3, 1, 5.5),
         (LEEDS, 4, 4, 2, 1.0),
     ]
     months = {
         m.month.isoformat()[:7]: (m.sent, m.on_time, m.late, m.overdue)
-        for m in monthly_trends(pg_session, TODAY)
+        for m in monthly_trends(pg_session, WORLD_TODAY)
         if m.sent
     }
     assert months == {

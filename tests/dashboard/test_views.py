@@ -13,13 +13,13 @@ from flask import url_for
 from sqlalchemy import event
 
 from notify.extensions import db
-from tests.builders import sign_in
-from tests.dashboard.fixtures import LEEDS, World, at, build_world, notice
+from tests.support.builders import LEEDS, World, at, create_notification, create_world
+from tests.support.requests import expect_status, sign_in
 
 
 @pytest.fixture
 def world(db_session) -> World:
-    world = build_world(db_session)
+    world = create_world(db_session)
     db_session.commit()
     return world
 
@@ -59,13 +59,18 @@ def test_signed_out_people_are_sent_to_sign_in(client, db_session):
 
 @pytest.mark.parametrize(
     ("role", "home"),
-    [("sqa_officer", "/dashboard"), ("manager", "/dashboard"), ("social_worker", "/children")],
+    [
+        ("sqa_officer", "/dashboard"),
+        ("manager", "/dashboard"),
+        ("social_worker", "/my-work"),
+        ("business_support", "/inbound"),
+    ],
 )
 def test_the_home_page_leads_sqa_officers_and_managers_to_the_dashboard(
     client, db_session, role, home
 ):
     sign_in(client, db_session, role)
-    assert client.get("/").headers["Location"] == home
+    assert expect_status(client.get("/"), 302).headers["Location"] == home
 
 
 def _chase_ids(html: str) -> list[int]:
@@ -74,7 +79,7 @@ def _chase_ids(html: str) -> list[int]:
 
 def test_the_dashboard_shows_the_counts_the_chase_list_and_both_charts(client, db_session, world):
     sign_in(client, db_session, "sqa_officer")
-    html = client.get("/dashboard").text
+    html = expect_status(client.get("/dashboard"), 200).text
 
     # real today is long after the world's March 2026: n4 is overdue too by now
     assert re.search(r'id="headline-overdue".*?app-stat__number">4<', html, re.S)
@@ -97,13 +102,16 @@ def test_each_row_offers_a_reminder_an_acknowledgement_and_comes_back_here(
     client, db_session, world
 ):
     sign_in(client, db_session, "sqa_officer")
-    html = client.get("/dashboard").text
-    n2 = world.notices["n2"].id
+    html = expect_status(client.get("/dashboard"), 200).text
+    n1, n2 = world.notices["n1"].id, world.notices["n2"].id
     with client.application.test_request_context():
-        remind = url_for("chasing.remind", notification_id=n2, next="/dashboard")
+        remind = url_for("acknowledgements.remind", notification_id=n1, next="/dashboard")
         record = url_for("acknowledgements.record", notification_id=n2, next="/dashboard")
+        at_limit = url_for("acknowledgements.remind", notification_id=n2, next="/dashboard")
     assert f'action="{remind}"'.replace("&", "&amp;") in html
     assert f'href="{record}"'.replace("&", "&amp;") in html
+    # n2 has had its 3 reminders (REMINDER_LIMIT): only escalation is left, no button
+    assert f'action="{at_limit}"'.replace("&", "&amp;") not in html
     assert 'name="csrf_token"' in html
     # the directory is the administrators': others are not offered a link they cannot open
     assert "Fix the address" not in html
@@ -111,7 +119,7 @@ def test_each_row_offers_a_reminder_an_acknowledgement_and_comes_back_here(
 
 def test_administrators_are_offered_the_recipients_directory_entry(client, db_session, world):
     sign_in(client, db_session, "admin")
-    html = client.get("/dashboard/panels/chase").text
+    html = expect_status(client.get("/dashboard/panels/chase"), 200).text
     assert f'href="/directory/authorities/{LEEDS}">Fix the address' in html
 
 
@@ -133,32 +141,37 @@ def test_an_unknown_panel_is_not_found(client, db_session):
 
 def test_the_authorities_and_trends_panels_hold_their_tables(client, db_session, world):
     sign_in(client, db_session, "sqa_officer")
-    authorities = client.get("/dashboard/panels/authorities").text
+    authorities = expect_status(client.get("/dashboard/panels/authorities"), 200).text
     assert (
         'data-authority="E08000035"' in authorities and 'data-authority="E08000025"' in authorities
     )
     assert "<svg" in authorities and "<title" in authorities
-    trends = client.get("/dashboard/panels/trends").text
+    trends = expect_status(client.get("/dashboard/panels/trends"), 200).text
     assert len(re.findall(r'data-month="\d{4}-\d{2}"', trends)) == 12
 
 
 def test_the_chase_list_filters_with_a_get_form(client, db_session, world):
     sign_in(client, db_session, "sqa_officer")
     n = world.notices
-    everything = client.get("/dashboard/chase-list").text
+    everything = expect_status(client.get("/dashboard/chase-list"), 200).text
     assert _chase_ids(everything) == [n[k].id for k in ("n2", "n1", "n3", "n4")]
     assert '<form method="get"' in everything
 
-    leeds = client.get(f"/dashboard/chase-list?host_authority={LEEDS}").text
+    leeds = expect_status(client.get(f"/dashboard/chase-list?host_authority={LEEDS}"), 200).text
     assert _chase_ids(leeds) == [n["n2"].id, n["n3"].id]
     assert f'<option value="{LEEDS}" selected>' in leeds
 
-    march = client.get(
-        "/dashboard/chase-list?sent_from=3&sent_from=3&sent_from=2026&event=address_change"
+    march = expect_status(
+        client.get(
+            "/dashboard/chase-list?sent_from=3&sent_from=3&sent_from=2026&event=address_change"
+        ),
+        200,
     ).text
     assert _chase_ids(march) == [n["n3"].id, n["n4"].id]
 
-    worker = client.get(f"/dashboard/chase-list?social_worker={world.other_worker.id}").text
+    worker = expect_status(
+        client.get(f"/dashboard/chase-list?social_worker={world.other_worker.id}"), 200
+    ).text
     assert _chase_ids(worker) == [n["n3"].id]
 
 
@@ -173,7 +186,7 @@ def test_a_wrong_date_is_shown_as_an_error_and_left_out(client, db_session, worl
 def test_the_chase_list_is_paginated_25_a_page(client, db_session, world):
     c1, p1 = world.children["c1"], world.placements["c1"]
     for i in range(27):
-        notice(
+        create_notification(
             db_session,
             c1,
             p1,
@@ -183,14 +196,14 @@ def test_the_chase_list_is_paginated_25_a_page(client, db_session, world):
     db_session.commit()
     sign_in(client, db_session, "sqa_officer")
 
-    first = client.get("/dashboard/chase-list").text
-    second = client.get("/dashboard/chase-list?page=2").text
+    first = expect_status(client.get("/dashboard/chase-list"), 200).text
+    second = expect_status(client.get("/dashboard/chase-list?page=2"), 200).text
     assert len(_chase_ids(first)) == 25 and len(_chase_ids(second)) == 6
     assert set(_chase_ids(first)).isdisjoint(_chase_ids(second))
     assert "govuk-pagination" in first and 'href="/dashboard/chase-list?page=2"' in first
     assert "31 overdue notices" in first
     # the filters travel with the pages
-    filtered = client.get("/dashboard/chase-list?host_authority=E08000025").text
+    filtered = expect_status(client.get("/dashboard/chase-list?host_authority=E08000025"), 200).text
     assert "govuk-pagination" in filtered
     assert "host_authority=E08000025&amp;page=2" in filtered
 
@@ -223,7 +236,7 @@ def test_exporting_is_audited(client, db_session, world):
     from models import AuditEvent
 
     sign_in(client, db_session, "sqa_officer")
-    client.get("/dashboard/chase-list.csv?event=placement_start")
+    assert client.get("/dashboard/chase-list.csv?event=placement_start").status_code == 200
     events = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
     assert [(e.subject_type, e.detail) for e in events] == [
         ("chase_list", {"event": "placement_start"})
@@ -264,7 +277,9 @@ PAGES = [
 def _statements_per_page(client) -> dict[str, int]:
     found = {}
     for url in PAGES:
-        client.get(url)  # warm: compiled statements, calendars, the signed-in user
+        assert (
+            client.get(url).status_code == 200
+        )  # warm: compiled statements, calendars, the signed-in user
         with counted_statements() as statements:
             assert client.get(url).status_code == 200
         found[url] = len(statements)
@@ -279,7 +294,7 @@ def test_the_statements_a_page_makes_do_not_grow_with_the_rows(client, db_sessio
     for key in ("c1", "c2", "c3", "c6"):
         child, placement = world.children[key], world.placements[key]
         for i in range(10):
-            notice(
+            create_notification(
                 db_session,
                 child,
                 placement,

@@ -13,7 +13,7 @@ from models import Base
 from notify import create_app
 from notify.config import ROOT, for_testing
 from notify.extensions import db, migrate
-from tests.conftest import dispose
+from tests.support.apps import dispose
 
 
 def _fresh_app(tmp_path: Path) -> Flask:

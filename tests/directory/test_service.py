@@ -17,8 +17,8 @@ from notify.directory.service import (
     set_contact_active,
     update_directory_entry,
 )
-from notify.placements.service import InvalidInput
-from tests.builders import HOME, create_child, create_placement
+from notify.problems import InvalidInput
+from tests.support.builders import HOME, create_child, create_placement
 
 BIRMINGHAM = "E08000025"
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Authority, Contact, HealthBody, Notification
 from models.enums import NotificationStatus, RecipientKind, RecipientRole
-from tests.builders import HOME, create_child, create_placement, sign_in
+from tests.support.builders import HOME, create_child, create_placement
+from tests.support.requests import expect_status, sign_in
 
 BIRMINGHAM = "E08000025"  # a host authority with no address in the reference data
 BIRMINGHAM_POSTCODE = "B1 1BB"
@@ -65,14 +66,16 @@ def test_only_administrators_may_see_or_change_the_directory(
     assert posted.status_code == 403
     db_session.expire_all()
     assert db_session.get(Authority, HOME).notification_email is None
-    assert 'href="/directory"' not in client.get("/children").get_data(as_text=True)
+    assert 'href="/directory"' not in expect_status(client.get("/children"), 200).get_data(
+        as_text=True
+    )
 
 
 def test_an_administrator_finds_the_directory_in_the_navigation(
     client: FlaskClient, db_session: Session
 ) -> None:
     sign_in(client, db_session, "admin")
-    assert 'href="/directory"' in client.get("/children").get_data(as_text=True)
+    assert 'href="/directory"' in expect_status(client.get("/children"), 200).get_data(as_text=True)
 
 
 def test_an_unknown_code_or_section_is_not_found(client: FlaskClient, db_session: Session) -> None:
@@ -101,7 +104,7 @@ def test_search_finds_authorities_and_health_bodies_by_name_or_code(
     client: FlaskClient, db_session: Session, query: str, found: str | None, not_found: str
 ) -> None:
     sign_in(client, db_session, "admin")
-    names = listed(client.get("/directory", query_string={"q": query}))
+    names = listed(expect_status(client.get("/directory", query_string={"q": query}), 200))
     if found:
         assert any(found in name for name in names), names
     assert not any(not_found in name for name in names)
@@ -111,7 +114,7 @@ def test_a_search_with_no_match_says_so_in_each_tab(
     client: FlaskClient, db_session: Session
 ) -> None:
     sign_in(client, db_session, "admin")
-    page = text(client.get("/directory", query_string={"q": "zzqx"}))
+    page = text(expect_status(client.get("/directory", query_string={"q": "zzqx"}), 200))
     assert "Authorities (0)" in page and "Health bodies (0)" in page
     assert "No authorities match “zzqx”" in page
     assert "No health bodies match “zzqx”" in page
@@ -126,17 +129,21 @@ def test_the_list_shows_addresses_missing_ones_and_notifications_waiting_for_one
     placed_in_birmingham(db_session)
     sign_in(client, db_session, "admin")
 
-    worcestershire = row(client.get("/directory", query_string={"q": HOME}), "Worcestershire")
+    worcestershire = row(
+        expect_status(client.get("/directory", query_string={"q": HOME}), 200), "Worcestershire"
+    )
     assert worcestershire == [
         "Worcestershire E10000034 · DfE 885",
         "placements@worcestershire.example",
         "Yes",
         "0",
     ]
-    birmingham = row(client.get("/directory", query_string={"q": "Birmingham"}), "Birmingham")
+    birmingham = row(
+        expect_status(client.get("/directory", query_string={"q": "Birmingham"}), 200), "Birmingham"
+    )
     assert birmingham[1:] == ["No address", "No", "2"]
     assert "2 notifications are waiting for an address" in text(
-        client.get("/directory", query_string={"q": "Birmingham"})
+        expect_status(client.get("/directory", query_string={"q": "Birmingham"}), 200)
     )
 
 
@@ -146,6 +153,7 @@ def test_the_list_can_show_only_those_with_notifications_waiting(
     placed_in_birmingham(db_session)
     sign_in(client, db_session, "admin")
     page = client.get("/directory", query_string={"waiting": "1"})
+    assert page.status_code == 200
     assert listed(page) == [
         "Birmingham",
         "NHS Birmingham and Solihull Integrated Care Board",
@@ -195,6 +203,7 @@ def test_an_administrator_changes_an_authoritys_address_and_its_page_shows_it(
         ),
         follow_redirects=True,
     )
+    assert response.status_code == 200
     page = text(response)
     assert response.request.path == f"/directory/authorities/{HOME}"
     assert "Worcestershire saved." in page
@@ -218,7 +227,7 @@ def test_a_health_body_has_no_api_endpoint_to_change(
 ) -> None:
     sign_in(client, db_session, "admin")
     url = f"/directory/health-bodies/{HEREFORD_AND_WORCESTER_ICB}/edit"
-    assert "API endpoint" not in text(client.get(url))
+    assert "API endpoint" not in text(expect_status(client.get(url), 200))
     response = client.post(url, data=entry_form(notification_email="lac@hw.nhs.example"))
     assert response.status_code == 302
     db_session.expire_all()
@@ -279,7 +288,7 @@ def test_notifications_waiting_for_an_address_become_pending_when_it_is_added(
     )
     sign_in(client, db_session, "admin")
     assert "1 notification is waiting for an address" in text(
-        client.get(f"/directory/authorities/{BIRMINGHAM}")
+        expect_status(client.get(f"/directory/authorities/{BIRMINGHAM}"), 200)
     )
 
     response = client.post(
@@ -287,6 +296,7 @@ def test_notifications_waiting_for_an_address_become_pending_when_it_is_added(
         data=entry_form(notification_email="placements@birmingham.example"),
         follow_redirects=True,
     )
+    assert response.status_code == 200
     assert "1 notification that was waiting for an address will now be sent" in text(response)
 
     db_session.expire_all()
@@ -294,7 +304,13 @@ def test_notifications_waiting_for_an_address_become_pending_when_it_is_added(
         (NotificationStatus.PENDING, "placements@birmingham.example")
     ]
     assert all(n.status == NotificationStatus.NEEDS_ADDRESS for n in others)
-    assert row(client.get("/directory", query_string={"q": BIRMINGHAM}), "Birmingham")[3] == "0"
+    assert (
+        row(
+            expect_status(client.get("/directory", query_string={"q": BIRMINGHAM}), 200),
+            "Birmingham",
+        )[3]
+        == "0"
+    )
 
 
 def test_an_address_given_to_an_inactive_authority_is_used_once_it_is_active_again(
@@ -303,17 +319,23 @@ def test_an_address_given_to_an_inactive_authority_is_used_once_it_is_active_aga
     to_birmingham = [n for n in placed_in_birmingham(db_session) if n.recipient_code == BIRMINGHAM]
     sign_in(client, db_session, "admin")
 
-    client.post(
-        f"/directory/authorities/{BIRMINGHAM}/edit",
-        data=entry_form(notification_email="placements@birmingham.example", active=None),
+    assert (
+        client.post(
+            f"/directory/authorities/{BIRMINGHAM}/edit",
+            data=entry_form(notification_email="placements@birmingham.example", active=None),
+        ).status_code
+        == 302
     )
     db_session.expire_all()
     assert not db_session.get(Authority, BIRMINGHAM).active
     assert [n.status for n in to_birmingham] == [NotificationStatus.NEEDS_ADDRESS]
 
-    client.post(
-        f"/directory/authorities/{BIRMINGHAM}/edit",
-        data=entry_form(notification_email="placements@birmingham.example"),
+    assert (
+        client.post(
+            f"/directory/authorities/{BIRMINGHAM}/edit",
+            data=entry_form(notification_email="placements@birmingham.example"),
+        ).status_code
+        == 302
     )
     db_session.expire_all()
     assert [n.status for n in to_birmingham] == [NotificationStatus.PENDING]
@@ -340,6 +362,7 @@ def test_an_administrator_adds_changes_and_deactivates_a_contact(
     sign_in(client, db_session, "admin")
     base = f"/directory/authorities/{HOME}"
     added = client.post(f"{base}/contacts/new", data=contact_form(), follow_redirects=True)
+    assert added.status_code == 200
     assert "Contact Safeguarding quality assurance team added" in text(added)
     contact = db_session.scalars(select(Contact).where(Contact.authority_code == HOME)).one()
     assert row(added, "Safeguarding quality assurance team")[1:4] == [
@@ -353,9 +376,11 @@ def test_an_administrator_adds_changes_and_deactivates_a_contact(
         data=contact_form(email="sqa.team@worcestershire.example"),
         follow_redirects=True,
     )
+    assert changed.status_code == 200
     assert "sqa.team@worcestershire.example" in text(changed)
 
     deactivated = client.post(f"{base}/contacts/{contact.id}/deactivate", follow_redirects=True)
+    assert deactivated.status_code == 200
     assert "Contact Safeguarding quality assurance team deactivated" in text(deactivated)
     assert "Inactive" in row(deactivated, "Safeguarding quality assurance team")[0]
     db_session.expire_all()
@@ -371,8 +396,9 @@ def test_an_administrator_adds_changes_and_deactivates_a_contact(
 def test_a_second_active_team_inbox_is_refused(client: FlaskClient, db_session: Session) -> None:
     sign_in(client, db_session, "admin")
     base = f"/directory/authorities/{HOME}"
-    client.post(f"{base}/contacts/new", data=contact_form())
+    assert client.post(f"{base}/contacts/new", data=contact_form()).status_code == 302
     response = client.post(f"{base}/contacts/new", data=contact_form(name="Another SQA team"))
+    assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'class="govuk-error-summary"' in page
     assert "is already the active Safeguarding quality assurance (SQA) team contact here" in text(
@@ -438,6 +464,7 @@ def test_our_sqa_teams_waiting_notices_become_pending_when_its_contact_gets_an_a
         data=contact_form(name="SQA team", email="sqa@worcestershire.example"),
         follow_redirects=True,
     )
+    assert response.status_code == 200
     assert "1 notification that was waiting for an address will now be sent" in text(response)
     db_session.expire_all()
     assert [(n.status, n.address) for n in alerts] == [

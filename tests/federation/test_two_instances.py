@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from models import Authority, Child, InboundNotice, Notification
 from models.enums import NotificationStatus as Status
 from notify import create_app
-from notify.auth.service import create_api_key
+from notify.apikeys.service import create_api_key
 from notify.config import for_testing
 from notify.extensions import db
 from notify.notifications.channels.email import EmailChannel
@@ -27,11 +27,15 @@ from notify.notifications.federation import collect_acceptances
 from notify.notifications.worker import dispatch_all
 from notify.register.service import accept_notice
 from notify.sealing import seal
-from tests.builders import create_child, create_placement
-from tests.conftest import dispose
-from tests.notifications.conftest import mail_to
-from tests.notifications.helpers import HEREFORDSHIRE, give_every_body_an_address
-from tests.notifications.sink import SmtpSink, copy_database
+from tests.support.apps import dispose
+from tests.support.builders import (
+    HEREFORDSHIRE,
+    create_child,
+    create_placement,
+    give_every_body_an_address,
+)
+from tests.support.mail import mail_to
+from tests.support.smtp import SmtpSink, copy_database
 
 WORCESTERSHIRE = "E10000034"
 

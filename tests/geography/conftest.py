@@ -12,12 +12,35 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from models.base import Base
+from notify import configure_sqlite
 from notify.config import ROOT
 from notify.geography.reference import load_reference
 
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures"
-POSTCODE_AREAS = ("WR1 ", "HR1 ", "TR21 ", "CF10 ", "AB10 ", "SE1P ", "IP17 ", "B29 ", "PO30 ")
+POSTCODE_AREAS = (
+    "WR1 ",
+    "HR1 ",
+    "TR21 ",
+    "CF10 ",
+    "AB10 ",
+    "SE1P ",
+    "IP17 ",
+    "B29 ",
+    "PO30 ",
+    "HP20 ",
+    "BT1 ",
+    "BT7 ",
+    "CH41 ",
+    "L1 ",
+    "LU1 ",
+    "N1 ",
+    "IP1 ",
+    "CO1 ",
+    "GU1 ",
+    "GU14 ",
+    "SL1 ",
+)
 
 
 def write_small_seeds(target: Path, areas: tuple[str, ...] = POSTCODE_AREAS) -> Path:
@@ -38,6 +61,7 @@ def small_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def empty_database(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
+    configure_sqlite(engine)
     Base.metadata.create_all(engine)
     return engine
 

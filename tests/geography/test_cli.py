@@ -11,8 +11,9 @@ from models.base import Base
 from models.reference import Authority, Postcode
 from notify import create_app
 from notify.config import for_testing
+from notify.directory.cli import directory_import_contacts
 from notify.extensions import db
-from notify.geography.cli import directory_import_contacts, geo_import_onspd, seed_reference
+from notify.geography.cli import geo_import_onspd, seed_reference
 
 from .conftest import FIXTURES
 
@@ -42,7 +43,9 @@ def test_seed_reference_loads_then_skips_unchanged_files(app: Flask, small_seeds
 
 def test_import_onspd_shows_progress_and_counts_and_commits(app: Flask, small_seeds: Path) -> None:
     run(app, seed_reference, "--seeds", small_seeds)
-    result = run(app, geo_import_onspd, FIXTURES / "onspd_new_columns.csv")
+    refused = run(app, geo_import_onspd, FIXTURES / "onspd_new_columns.csv")
+    assert refused.exit_code == 1 and "new district code: E06000099" in refused.output
+    result = run(app, geo_import_onspd, FIXTURES / "onspd_new_columns.csv", "--apply")
     assert result.exit_code == 0, result.output
     assert "Importing postcodes" in result.output
     assert "terminated: 2" in result.output
@@ -89,3 +92,32 @@ def test_bad_arguments_get_a_message_not_a_traceback(
     assert result.exit_code in (1, 2)
     assert message in result.output
     assert isinstance(result.exception, SystemExit)  # click's own exit, not an error escaping
+
+
+def test_an_administrator_corrects_the_adjoining_list_both_ways_and_it_is_audited(
+    app: Flask, small_seeds: Path
+) -> None:
+    from models import AuditEvent, ReferenceVersion
+    from notify.geography.cli import geo_adjoining
+    from notify.geography.reference import load_reference
+    from notify.geography.store import adjoining
+
+    run(app, seed_reference, "--seeds", small_seeds)
+    worcestershire, powys, solihull = "E10000034", "W06000023", "E08000029"
+    added = run(app, geo_adjoining, "add", worcestershire, powys, "--reason", "test")
+    removed = run(app, geo_adjoining, "remove", solihull, worcestershire, "--reason", "test")
+    unknown = run(app, geo_adjoining, "add", worcestershire, "E99999999", "--reason", "x")
+    assert (added.exit_code, removed.exit_code) == (0, 0), added.output + removed.output
+    assert unknown.exit_code == 1 and "E99999999 is not an authority we know" in unknown.output
+    with app.app_context():
+        session = db.session()
+        for _ in range(2):  # and after reloading the seeds, the corrections stand
+            assert powys in adjoining(session, worcestershire)
+            assert worcestershire in adjoining(session, powys)
+            assert solihull not in adjoining(session, worcestershire)
+            assert worcestershire not in adjoining(session, solihull)
+            # as if the adjoining file had changed: it is loaded again
+            session.get(ReferenceVersion, "adjoining_authorities").checksum = "changed"
+            load_reference(session, small_seeds)
+        actions = {e.action for e in session.scalars(select(AuditEvent))}
+        assert actions == {"adjoining_add", "adjoining_remove"}

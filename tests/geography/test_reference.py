@@ -8,6 +8,7 @@ ONS uses from November 2025 (lad25cd, icb23cd...) and in later ones (icb26cd).
 
 import shutil
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,13 @@ from models.reference import (
     Postcode,
     ReferenceVersion,
 )
-from notify.geography.reference import OnspdError, import_onspd, load_reference, onspd_size
+from notify.geography.reference import (
+    OnspdError,
+    OnspdRefused,
+    import_onspd,
+    load_reference,
+    onspd_size,
+)
 from notify.geography.store import resolve_postcode
 
 from .conftest import FIXTURES, SEEDS
@@ -32,6 +39,7 @@ from .conftest import FIXTURES, SEEDS
 OLD = FIXTURES / "onspd_old_columns.csv"
 NEW = FIXTURES / "onspd_new_columns.csv"
 NEWER = FIXTURES / "onspd_2026_columns.csv"
+BEFORE, ON = date(2026, 3, 31), date(2026, 4, 1)
 
 
 def count(session: Session, model: type) -> int:
@@ -58,9 +66,10 @@ def test_loading_the_seeds_fills_every_reference_table(
     loaded = load_reference(fresh_session, small_seeds)
     assert {k: v for k, v in loaded.items() if k != "postcodes"} == {
         "authorities": 207,
-        "health_bodies": 63,
+        "health_bodies": 70,  # 42 ICBs of 2024 (13 ended) + 7 of 2026, 7 LHBs, 14 HBs
         "districts": 400,
-        "district_health_bodies": 440,
+        "district_health_bodies": 568,  # changed districts have a 2024 and a 2026 set
+        "successions": 17,  # the April 2026 ICB successions (SOURCES.md §3a)
         "adjoining_authorities": pairs,
         "bank_holidays": 297,
     }
@@ -83,7 +92,17 @@ def test_loading_the_seeds_fills_every_reference_table(
     bodies = dict(
         fresh_session.execute(select(HealthBody.kind, func.count()).group_by(HealthBody.kind)).all()
     )
-    assert bodies == {"icb": 42, "lhb": 7, "hb": 14}
+    assert bodies == {"icb": 49, "lhb": 7, "hb": 14}
+    current_icbs = fresh_session.scalar(
+        select(func.count())
+        .select_from(HealthBody)
+        .where(HealthBody.kind == "icb", HealthBody.valid_to.is_(None))
+    )
+    assert current_icbs == 36  # DOMAIN.md §7: 36 ICBs since 1 April 2026
+    hiow_before, hiow_now = (fresh_session.get(HealthBody, c) for c in ("E54000042", "E54000067"))
+    # one organisation under two ONS codes: it kept its ODS code
+    assert (hiow_before.organisation, hiow_now.organisation) == ("QRL", "QRL")
+    assert (hiow_before.valid_to, hiow_now.valid_from) == (date(2026, 3, 31), date(2026, 4, 1))
     assert not fresh_session.scalar(
         select(func.count())
         .select_from(HealthBody)
@@ -180,9 +199,9 @@ def test_import_onspd_reads_the_old_column_names(geo_session: Session) -> None:
 
 
 def test_import_onspd_reads_the_new_column_names(geo_session: Session) -> None:
-    assert resolve_postcode(geo_session, "IP17 1AA").split
+    assert resolve_postcode(geo_session, "IP17 1AA", BEFORE).split
     assert geo_session.get(Postcode, "WR1 2AB") is not None
-    counts = import_onspd(geo_session, NEW)
+    counts = import_onspd(geo_session, NEW, apply=True)  # it names a new district
     assert counts == {
         "live": 6,
         "terminated": 2,
@@ -193,8 +212,10 @@ def test_import_onspd_reads_the_new_column_names(geo_session: Session) -> None:
         "invalid": 1,
     }
     assert geo_session.get(Postcode, "WR1 2AB") is None
-    east_suffolk = resolve_postcode(geo_session, "IP17 1AA")  # its own ICB settles the split
+    # its own (2025) ICB settles the 2024 split; since 1 April 2026 that ICB's successor
+    east_suffolk = resolve_postcode(geo_session, "IP17 1AA", BEFORE)
     assert (east_suffolk.split, east_suffolk.health_body_code) == (False, "E54000022")
+    assert resolve_postcode(geo_session, "IP17 1AA", ON).health_body_code == "E54000068"
     cardiff = resolve_postcode(geo_session, "CF10 1AA")
     assert (cardiff.health_body_code, cardiff.lat) == ("W11000029", 51.4791)
     belfast = resolve_postcode(geo_session, "BT1 1AA")
@@ -208,19 +229,40 @@ def test_import_onspd_reads_the_new_column_names(geo_session: Session) -> None:
 
 
 def test_import_onspd_finds_later_vintages_by_pattern(geo_session: Session) -> None:
+    # a 2026 edition (icb26cd) gives IP17 1AA the ICB that exists since 1 April 2026
     assert import_onspd(geo_session, NEWER)["live"] == 1
-    assert resolve_postcode(geo_session, "IP17 1AA").health_body_code == "E54000023"
+    assert geo_session.get(Postcode, "IP17 1AA").health_body_code == "E54000068"
+    assert resolve_postcode(geo_session, "IP17 1AA").health_body_code == "E54000068"
+
+
+def test_an_onspd_naming_an_icb_we_do_not_know_is_refused_with_a_diff_then_applied(
+    geo_session: Session, tmp_path: Path
+) -> None:
+    # an edition after a merger we have not loaded: IP17 1AA in a (made-up) E54000072
+    later = tmp_path / "onspd_aug_2026.csv"
+    later.write_text(NEWER.read_text().replace(",E54000068,", ",E54000072,"))
+    with pytest.raises(OnspdRefused) as refused:
+        import_onspd(geo_session, later)
+    assert refused.value.diff.new_health_bodies == ("E54000072",)
+    assert "new ICB code: E54000072" in str(refused.value)
+    assert "changed: district E07000244 is in E54000072 (we hold E54000068)" in str(refused.value)
+
+    counts = import_onspd(geo_session, later, apply=True)
+    assert counts["live"] == 1
+    body = geo_session.get(HealthBody, "E54000072")
+    assert (body.kind, body.valid_from is not None) == ("icb", True)
+    assert resolve_postcode(geo_session, "IP17 1AA").health_body_code == "E54000072"
 
 
 def test_import_onspd_marks_postcodes_so_reloading_seeds_keeps_them(
     geo_session: Session, small_seeds: Path
 ) -> None:
-    import_onspd(geo_session, NEW)
+    import_onspd(geo_session, NEW, apply=True)
     assert geo_session.get(ReferenceVersion, "postcodes").checksum.startswith("onspd:")
     assert load_reference(geo_session, small_seeds)["postcodes"] == 0
     assert geo_session.get(Postcode, "BT1 1AA") is not None
     assert load_reference(geo_session, small_seeds, replace_onspd=True)["postcodes"] > 1000
-    assert geo_session.get(Postcode, "BT1 1AA") is None
+    assert geo_session.get(Postcode, "CF10 1AA").health_body_code is None  # the ONSPD's is gone
 
 
 def test_import_onspd_reads_the_zip_ons_publishes_and_reports_progress(
@@ -231,7 +273,7 @@ def test_import_onspd_reads_the_zip_ons_publishes_and_reports_progress(
         z.writestr("Documents/readme.txt", "user guide")
         z.write(NEW, "Data/ONSPD_FEB_2026_UK.csv")
     seen: list[int] = []
-    counts = import_onspd(geo_session, archive, progress=seen.append)
+    counts = import_onspd(geo_session, archive, progress=seen.append, apply=True)
     assert counts["live"] == 6
     assert sum(seen) == onspd_size(archive) == NEW.stat().st_size
 
@@ -261,13 +303,41 @@ def test_every_shipped_postcode_lies_in_a_shipped_district() -> None:
         districts = {row["code"] for row in csv.DictReader(handle)}
     with lzma.open(SEEDS / "postcodes.csv.xz", "rt", encoding="ascii", newline="") as handle:
         reader = csv.reader(handle)
-        assert next(reader) == ["postcode", "district", "lat", "lon"]
-        rows = no_district = 0
-        for postcode, district, lat, lon in reader:
+        assert next(reader) == ["postcode", "district", "lat", "lon", "easting", "northing"]
+        rows = no_district = northern_ireland = 0
+        for postcode, district, lat, lon, easting, northing in reader:
             rows += 1
-            if not district:
+            if postcode.startswith("BT"):
+                northern_ireland += 1
+                assert district.startswith("N09"), postcode
+            elif not district:
                 no_district += 1
             else:
                 assert district in districts, postcode
-            assert bool(lat) == bool(lon), postcode
-    assert (rows, no_district) == (1_745_849, 1_044)
+            assert bool(lat) == bool(lon) == bool(easting) == bool(northing), postcode
+    # Code-Point Open's 1,745,849 GB postcodes, and the ONSPD's Northern Ireland ones
+    assert (rows - northern_ireland, no_district) == (1_745_849, 1_044)
+    assert northern_ireland > 50_000
+
+
+def test_no_district_is_linked_today_to_an_icb_that_has_ended() -> None:
+    import csv
+
+    with open(SEEDS / "health_bodies.csv", newline="", encoding="utf-8") as handle:
+        ended = {r["code"] for r in csv.DictReader(handle) if r["valid_to"]}
+    # the 12 abolished on 1 April 2026, and Hampshire and Isle of Wight's old code
+    assert ended == {
+        "E54000022", "E54000023", "E54000024", "E54000025", "E54000026", "E54000027",
+        "E54000028", "E54000034", "E54000042", "E54000044", "E54000056", "E54000063",
+        "E54000064",
+    }  # fmt: skip
+    with open(SEEDS / "district_health_bodies.csv", newline="", encoding="utf-8") as handle:
+        today = [r for r in csv.DictReader(handle) if not r["valid_to"]]
+    assert {r["health_body_code"] for r in today} & ended == set()
+    with open(SEEDS / "districts.csv", newline="", encoding="utf-8") as handle:
+        current = {r["code"] for r in csv.DictReader(handle) if r["status"] == "current"}
+    split = {r["district_code"] for r in today if float(r["share"]) < 1} & current
+    # SOURCES.md §3a: only six (current) districts now span two ICBs
+    assert split == {
+        "E06000060", "E06000063", "E06000064", "E06000065", "E07000177", "E07000180",
+    }  # fmt: skip

@@ -12,16 +12,15 @@ from sqlalchemy.orm import Session
 
 from models import ApiClient, AuditEvent, InboundNotice
 from models.base import utcnow
-from tests.api.builders import bearer, make_key
-from tests.inbound.conftest import (
+from tests.support.builders import (
+    BIRMINGHAM,
     HEREFORD,
     HEREFORDSHIRE,
-    IN_OUR_AREA,
-    NOTTINGHAMSHIRE,
-    PATH,
+    bearer,
+    create_api_client,
     notice_body,
-    post,
 )
+from tests.support.requests import INBOUND_NOTICES, expect_status, post_notice
 
 TODAY = date.today()
 KEYS = {
@@ -57,14 +56,14 @@ def test_a_valid_notice_is_stored_and_answered_201_with_its_location(
 ) -> None:
     body = notice_body()
 
-    response = post(client, key, body)
+    response = post_notice(client, key, body)
 
     assert response.status_code == 201, response.get_json()
     answer = response.get_json()
     assert set(answer) == KEYS
-    assert response.headers["Location"] == f"{PATH}/{answer['id']}"
+    assert response.headers["Location"] == f"{INBOUND_NOTICES}/{answer['id']}"
     assert (answer["reference"], answer["status"]) == (body["reference"], "received")
-    assert answer["placing_authority"] == NOTTINGHAMSHIRE
+    assert answer["placing_authority"] == BIRMINGHAM
     assert answer["decision"] is None
     assert answer["child"] == body["child"]
     assert answer["placement"] == {
@@ -92,14 +91,14 @@ def test_the_raw_body_is_stored_byte_for_byte_and_the_payload_normalised(
     # Odd spacing, escaped and unescaped non-ASCII, a trailing newline: kept exactly.
     raw = json.dumps(body, indent=3, ensure_ascii=False).replace('"Zoë"', '"Zo\\u00eb"') + "\n"
 
-    response = post(client, key, raw.encode("utf-8"))
+    response = post_notice(client, key, raw.encode("utf-8"))
 
     assert response.status_code == 201, response.get_json()
     notice = _stored(db_session, response.get_json()["id"])
     assert notice.raw_body == raw
     assert notice.payload["child"]["given_name"] == "Zoë"
     assert notice.payload["child"]["nhs_number"] == "9434765919"
-    assert notice.payload["placement"]["address"]["postcode"] == IN_OUR_AREA
+    assert notice.payload["placement"]["address"]["postcode"] == "WR1 2AB"
     assert notice.payload["risks"] == "Missing \u2013 twice 🚩"
 
 
@@ -107,10 +106,10 @@ def test_the_same_body_in_a_different_key_order_and_spacing_answers_200_with_the
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
     body = notice_body()
-    first = post(client, key, body)
+    first = post_notice(client, key, body)
     reordered = json.dumps(dict(reversed(list(body.items()))), indent=2)
 
-    again = post(client, key, reordered)
+    again = post_notice(client, key, reordered)
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.get_json() == first.get_json()
@@ -124,9 +123,10 @@ def test_a_different_body_under_the_same_reference_answers_409_and_changes_nothi
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
     body = notice_body()
-    first = post(client, key, body)
+    first = post_notice(client, key, body)
+    assert first.status_code == 201
 
-    changed = post(client, key, {**body, "risks": "Something else"})
+    changed = post_notice(client, key, {**body, "risks": "Something else"})
 
     assert changed.status_code == 409
     error = changed.get_json()["error"]
@@ -139,11 +139,11 @@ def test_a_different_body_under_the_same_reference_answers_409_and_changes_nothi
 def test_a_reference_is_unique_per_authority_not_across_authorities(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    theirs = make_key(db_session, authority=HEREFORDSHIRE, scopes=("inbound:write",))
+    theirs = create_api_client(db_session, authority=HEREFORDSHIRE, scopes=("inbound:write",))
     body = notice_body()
 
-    ours = post(client, key, body)
-    other = post(client, theirs, {**body, "placing_authority": HEREFORDSHIRE})
+    ours = post_notice(client, key, body)
+    other = post_notice(client, theirs, {**body, "placing_authority": HEREFORDSHIRE})
 
     assert (ours.status_code, other.status_code) == (201, 201)
     assert ours.get_json()["id"] != other.get_json()["id"]
@@ -152,10 +152,10 @@ def test_a_reference_is_unique_per_authority_not_across_authorities(
 def test_a_notice_claiming_another_authority_is_refused_403(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    response = post(client, key, notice_body(placing_authority=HEREFORDSHIRE))
+    response = post_notice(client, key, notice_body(placing_authority=HEREFORDSHIRE))
 
     assert response.status_code == 403
-    assert NOTTINGHAMSHIRE in response.get_json()["error"]["message"]
+    assert BIRMINGHAM in response.get_json()["error"]["message"]
     assert _count(db_session) == 0
     refused = db_session.scalar(
         select(AuditEvent).where(AuditEvent.action == "api_inbound_refused")
@@ -167,7 +167,7 @@ def test_a_notice_claiming_another_authority_is_refused_403(
 def test_a_placement_outside_our_area_is_refused_naming_the_authority_it_is_in(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    response = post(client, key, notice_body(placement={"address": {"postcode": HEREFORD}}))
+    response = post_notice(client, key, notice_body(placement={"address": {"postcode": HEREFORD}}))
 
     assert response.status_code == 422
     [message] = response.get_json()["error"]["fields"]["placement.address.postcode"]
@@ -236,7 +236,7 @@ INVALID = [
     ),
     (
         "ends before it starts",
-        {"placement": {"end_date": _days(1)}},
+        {"placement": {"end_date": _days(-4)}},
         "placement.end_date",
         "on or after the start",
     ),
@@ -339,7 +339,7 @@ INVALID = [
 def test_an_invalid_notice_is_refused_422_on_the_field_at_fault(
     client: FlaskClient, db_session: Session, key: str, override: Any, path: str, phrase: str
 ) -> None:
-    response = post(client, key, notice_body(**override))
+    response = post_notice(client, key, notice_body(**override))
 
     assert response.status_code == 422, response.get_json()
     error = response.get_json()["error"]
@@ -371,7 +371,7 @@ VALID = [
 def test_a_valid_variation_is_accepted(
     client: FlaskClient, db_session: Session, key: str, override: Any
 ) -> None:
-    response = post(client, key, notice_body(**override))
+    response = post_notice(client, key, notice_body(**override))
 
     assert response.status_code == 201, response.get_json()
 
@@ -386,8 +386,8 @@ def test_903_codes_are_checked_against_the_list_for_the_placements_collection_ye
             placement={"start_date": start, "placement_type": "H5"},
         )
 
-    assert post(client, key, with_h5("2025-03-01")).status_code == 201
-    refused = post(client, key, with_h5("2025-04-01"))
+    assert post_notice(client, key, with_h5("2025-03-01")).status_code == 201
+    refused = post_notice(client, key, with_h5("2025-04-01"))
     assert refused.status_code == 422
     assert "2025-26" in refused.get_json()["error"]["fields"]["placement.placement_type"][0]
 
@@ -403,7 +403,7 @@ def test_every_problem_is_reported_at_once(
         extra=True,
     )
 
-    response = post(client, key, body)
+    response = post_notice(client, key, body)
 
     assert response.status_code == 422
     fields = response.get_json()["error"]["fields"]
@@ -428,7 +428,7 @@ def test_every_problem_is_reported_at_once(
 def test_no_key_a_wrong_key_and_a_revoked_key_are_refused_401(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    revoked = make_key(db_session, authority=NOTTINGHAMSHIRE, scopes=("inbound:write",))
+    revoked = create_api_client(db_session, authority=BIRMINGHAM, scopes=("inbound:write",))
     row = db_session.scalar(select(ApiClient).where(ApiClient.key_prefix == revoked.split(".")[0]))
     assert row is not None
     row.revoked_at = utcnow()
@@ -436,11 +436,26 @@ def test_no_key_a_wrong_key_and_a_revoked_key_are_refused_401(
     body = json.dumps(notice_body())
 
     answers = [
-        client.post(PATH, data=body, content_type="application/json"),
-        client.post(PATH, data=body, content_type="application/json", headers=bearer(key + "x")),
-        client.post(PATH, data=body, content_type="application/json", headers=bearer(revoked)),
-        client.get(PATH, headers=bearer(revoked)),
-        client.get(PATH, headers={"Authorization": f"Basic {key}"}),
+        expect_status(
+            client.post(INBOUND_NOTICES, data=body, content_type="application/json"), 401
+        ),
+        expect_status(
+            client.post(
+                INBOUND_NOTICES,
+                data=body,
+                content_type="application/json",
+                headers=bearer(key + "x"),
+            ),
+            401,
+        ),
+        expect_status(
+            client.post(
+                INBOUND_NOTICES, data=body, content_type="application/json", headers=bearer(revoked)
+            ),
+            401,
+        ),
+        expect_status(client.get(INBOUND_NOTICES, headers=bearer(revoked)), 401),
+        expect_status(client.get(INBOUND_NOTICES, headers={"Authorization": f"Basic {key}"}), 401),
     ]
 
     for response in answers:
@@ -453,10 +468,10 @@ def test_no_key_a_wrong_key_and_a_revoked_key_are_refused_401(
 def test_a_key_without_the_inbound_scope_is_refused_403(
     client: FlaskClient, db_session: Session
 ) -> None:
-    reader = make_key(db_session, authority=NOTTINGHAMSHIRE, scopes=("notifications:read",))
+    reader = create_api_client(db_session, authority=BIRMINGHAM, scopes=("notifications:read",))
 
-    posted = post(client, reader, notice_body())
-    listed = client.get(PATH, headers=bearer(reader))
+    posted = post_notice(client, reader, notice_body())
+    listed = client.get(INBOUND_NOTICES, headers=bearer(reader))
 
     assert (posted.status_code, listed.status_code) == (403, 403)
     assert "inbound:write" in posted.get_json()["error"]["message"]
@@ -492,7 +507,7 @@ def test_a_key_without_the_inbound_scope_is_refused_403(
 def test_a_body_that_is_not_a_json_object_gets_the_envelope(
     client: FlaskClient, db_session: Session, key: str, data: bytes, content_type: str, status: int
 ) -> None:
-    response = post(client, key, data, content_type=content_type)
+    response = post_notice(client, key, data, content_type=content_type)
 
     assert response.status_code == status
     assert response.get_json()["error"]["status"] == status
@@ -505,8 +520,8 @@ def test_a_body_over_256_kib_is_refused_413_though_forms_may_be_larger(
     padded = json.dumps(notice_body(risks=None, padding=" " * (256 * 1024)))
     just_under = json.dumps(notice_body()).ljust(256 * 1024)
 
-    too_large = post(client, key, padded)
-    under = post(client, key, just_under)
+    too_large = post_notice(client, key, padded)
+    under = post_notice(client, key, just_under)
 
     assert too_large.status_code == 413
     assert too_large.get_json()["error"]["code"] == "too_large"
@@ -518,10 +533,10 @@ def test_each_call_is_audited_with_the_keys_prefix(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
     body = notice_body()
-    created = post(client, key, body).get_json()
-    post(client, key, body)
-    client.get(f"{PATH}/{created['id']}", headers=bearer(key))
-    client.get(PATH, headers=bearer(key))
+    created = expect_status(post_notice(client, key, body), 201).get_json()
+    assert post_notice(client, key, body).status_code == 200
+    assert client.get(f"{INBOUND_NOTICES}/{created['id']}", headers=bearer(key)).status_code == 200
+    assert client.get(INBOUND_NOTICES, headers=bearer(key)).status_code == 200
 
     events = list(
         db_session.scalars(
@@ -546,10 +561,14 @@ def test_each_call_is_audited_with_the_keys_prefix(
 def test_a_call_refused_before_its_view_is_audited_too_but_not_one_without_a_valid_key(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    invalid = post(client, key, notice_body(child={"nhs_number": "123"}))
-    not_json = client.post(PATH, data="<notice/>", headers=bearer(key))
-    missing = client.get(f"{PATH}/999999", headers=bearer(key))
-    forged = post(client, "pn_00000000.not-a-key", notice_body())
+    invalid = post_notice(client, key, notice_body(child={"nhs_number": "123"}))
+    assert invalid.status_code == 422
+    not_json = client.post(INBOUND_NOTICES, data="<notice/>", headers=bearer(key))
+    assert not_json.status_code == 415
+    missing = client.get(f"{INBOUND_NOTICES}/999999", headers=bearer(key))
+    assert missing.status_code == 404
+    forged = post_notice(client, "pn_00000000.not-a-key", notice_body())
+    assert forged.status_code == 401
 
     events = list(
         db_session.scalars(
@@ -560,4 +579,4 @@ def test_a_call_refused_before_its_view_is_audited_too_but_not_one_without_a_val
     assert [r.status_code for r in (invalid, not_json, missing, forged)] == [422, 415, 404, 401]
     assert [(e.detail or {}).get("status") for e in events] == [422, 415, 404]
     assert {e.api_key_prefix for e in events} == {key.split(".")[0]}
-    assert all((e.detail or {}).get("path", "").startswith(PATH) for e in events)
+    assert all((e.detail or {}).get("path", "").startswith(INBOUND_NOTICES) for e in events)

@@ -9,10 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ApiClient, AuditEvent
-from notify.auth.cli import api_keys
-from tests.api.builders import bearer, make_key
-from tests.builders import sign_in
-from tests.inbound.conftest import HEREFORDSHIRE, NOTTINGHAMSHIRE, PATH
+from notify.apikeys.cli import api_keys
+from tests.support.builders import HEREFORDSHIRE, NOTTINGHAMSHIRE, bearer, create_api_client
+from tests.support.requests import INBOUND_NOTICES, expect_status, sign_in
 
 KEY = re.compile(r"pn_[0-9a-f]{8}\.[A-Za-z0-9_-]{20,}")
 
@@ -29,9 +28,9 @@ def _client_of(session: Session, key: str) -> ApiClient:
 def test_list_shows_each_keys_prefix_authority_scopes_and_use_but_never_the_key(
     app: Flask, db_session: Session
 ) -> None:
-    used = make_key(db_session, authority=NOTTINGHAMSHIRE, scopes=("inbound:write",))
-    unused = make_key(db_session, authority=HEREFORDSHIRE, scopes=("notifications:read",))
-    app.test_client().get(PATH, headers=bearer(used))
+    used = create_api_client(db_session, authority=NOTTINGHAMSHIRE, scopes=("inbound:write",))
+    unused = create_api_client(db_session, authority=HEREFORDSHIRE, scopes=("notifications:read",))
+    assert app.test_client().get(INBOUND_NOTICES, headers=bearer(used)).status_code == 200
 
     result = app.test_cli_runner().invoke(api_keys, ["list"])
 
@@ -47,14 +46,14 @@ def test_list_shows_each_keys_prefix_authority_scopes_and_use_but_never_the_key(
 
 
 def test_revoke_refuses_the_key_at_once_and_is_audited(app: Flask, db_session: Session) -> None:
-    key = make_key(db_session, authority=NOTTINGHAMSHIRE, scopes=("inbound:write",))
+    key = create_api_client(db_session, authority=NOTTINGHAMSHIRE, scopes=("inbound:write",))
     prefix = key.split(".")[0]
 
     result = app.test_cli_runner().invoke(api_keys, ["revoke", prefix])
 
     assert result.exit_code == 0, result.output
     assert f"Revoked key {prefix}" in result.output
-    assert app.test_client().get(PATH, headers=bearer(key)).status_code == 401
+    assert app.test_client().get(INBOUND_NOTICES, headers=bearer(key)).status_code == 401
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "api_key_revoke"))
     assert event is not None and event.detail == {"prefix": prefix}
     listed = app.test_cli_runner().invoke(api_keys, ["list"]).output
@@ -63,7 +62,7 @@ def test_revoke_refuses_the_key_at_once_and_is_audited(app: Flask, db_session: S
 
 
 def test_revoking_again_says_so_and_succeeds(app: Flask, db_session: Session) -> None:
-    prefix = make_key(db_session).split(".")[0]
+    prefix = create_api_client(db_session).split(".")[0]
     runner = app.test_cli_runner()
     runner.invoke(api_keys, ["revoke", prefix])
 
@@ -113,8 +112,8 @@ def test_an_administrator_creates_a_key_and_sees_it_once_with_a_warning(
     [key] = KEY.findall(page)
     row = _client_of(db_session, key)
     assert (row.authority_code, row.scopes) == (NOTTINGHAMSHIRE, "inbound:write notifications:read")
-    assert client.get(PATH, headers=bearer(key)).status_code == 200
-    listing = client.get("/api-keys").get_data(as_text=True)
+    assert client.get(INBOUND_NOTICES, headers=bearer(key)).status_code == 200
+    listing = expect_status(client.get("/api-keys"), 200).get_data(as_text=True)
     assert row.key_prefix in listing and key not in listing
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "api_key_create"))
     assert event is not None and event.detail["prefix"] == row.key_prefix
@@ -127,10 +126,12 @@ def test_a_new_key_form_with_problems_says_what_to_fix_and_makes_no_key(
     before = len(db_session.scalars(select(ApiClient)).all())
 
     missing = client.post("/api-keys/new", data={"name": "", "authority_code": "Notts"})
+    assert missing.status_code == 200
     unknown = client.post(
         "/api-keys/new",
         data={"name": "x", "authority_code": "E99999999", "scopes": ["inbound:write"]},
     )
+    assert unknown.status_code == 200
 
     text = missing.get_data(as_text=True)
     assert "Enter what the key is for" in text
@@ -144,7 +145,7 @@ def test_an_administrator_revokes_a_key_after_confirming(
     client: FlaskClient, db_session: Session
 ) -> None:
     sign_in(client, db_session, role="admin")
-    key = make_key(db_session, authority=NOTTINGHAMSHIRE, scopes=("inbound:write",))
+    key = create_api_client(db_session, authority=NOTTINGHAMSHIRE, scopes=("inbound:write",))
     prefix = key.split(".")[0]
 
     confirm = client.get(f"/api-keys/{prefix}/revoke")
@@ -154,5 +155,5 @@ def test_an_administrator_revokes_a_key_after_confirming(
     assert revoked.status_code == 200
     assert f"Key {prefix} (case system) revoked." in revoked.get_data(as_text=True)
     assert _client_of(db_session, key).revoked_at is not None
-    assert client.get(PATH, headers=bearer(key)).status_code == 401
+    assert client.get(INBOUND_NOTICES, headers=bearer(key)).status_code == 401
     assert client.post("/api-keys/pn_00000000/revoke").status_code == 404

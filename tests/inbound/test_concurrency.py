@@ -9,10 +9,10 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from models import ApiClient, AuditEvent, InboundNotice
-from notify.auth.service import create_api_key
+from notify.apikeys.service import create_api_key
 from notify.extensions import db
-from tests.api.builders import bearer
-from tests.inbound.conftest import NOTTINGHAMSHIRE, PATH, notice_body
+from tests.support.builders import BIRMINGHAM, bearer, notice_body
+from tests.support.requests import INBOUND_NOTICES
 
 
 @pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -22,7 +22,7 @@ def test_two_identical_posts_at_once_store_one_notice_and_answer_201_and_200(
     app: Flask = request.getfixturevalue("app" if engine == "sqlite" else "pg_app")
     with app.app_context():
         new = create_api_key(
-            db.session, authority_code=NOTTINGHAMSHIRE, scopes=["inbound:write"], name="race"
+            db.session, authority_code=BIRMINGHAM, scopes=["inbound:write"], name="race"
         )
         db.session.commit()
         key, client_id = new.key, new.client.id
@@ -35,7 +35,7 @@ def test_two_identical_posts_at_once_store_one_notice_and_answer_201_and_200(
         client = app.test_client()
         ready.wait()
         response = client.post(
-            PATH, data=data, content_type="application/json", headers=bearer(key)
+            INBOUND_NOTICES, data=data, content_type="application/json", headers=bearer(key)
         )
         answers[data] = (response.status_code, response.get_json().get("id"))
 

@@ -3,11 +3,13 @@ documenting every answer API.md gives them."""
 
 from flask.testing import FlaskClient
 
+from tests.support.requests import expect_status
+
 
 def test_the_inbound_operations_are_documented_with_their_scope_and_answers(
     client: FlaskClient,
 ) -> None:
-    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    paths = expect_status(client.get("/api/v1/openapi.json"), 200).get_json()["paths"]
     post = paths["/api/v1/inbound-notices"]["post"]
     operations = [
         post,

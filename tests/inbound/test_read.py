@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from models import InboundNotice, User
 from models.base import utcnow
 from models.enums import InboundStatus
-from tests.api.builders import bearer, make_key
-from tests.inbound.conftest import HEREFORDSHIRE, NOTTINGHAMSHIRE, PATH, notice_body, post
+from tests.support.builders import BIRMINGHAM, HEREFORDSHIRE, bearer, create_api_client, notice_body
+from tests.support.requests import INBOUND_NOTICES, expect_status, post_notice
 
 
 def _posted(client: FlaskClient, key: str, **over: object) -> dict:
-    response = post(client, key, notice_body(**over))
+    response = post_notice(client, key, notice_body(**over))
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -45,7 +45,7 @@ def test_a_placing_authority_reads_its_notice_as_it_was_answered_when_posted(
 ) -> None:
     posted = _posted(client, key)
 
-    response = client.get(f"{PATH}/{posted['id']}", headers=bearer(key))
+    response = client.get(f"{INBOUND_NOTICES}/{posted['id']}", headers=bearer(key))
 
     assert response.status_code == 200
     assert response.get_json() == posted
@@ -57,7 +57,9 @@ def test_a_rejected_notice_shows_when_by_whom_and_why(
     posted = _posted(client, key)
     _decide(db_session, posted["id"], InboundStatus.REJECTED, "The child lives in Herefordshire.")
 
-    body = client.get(f"{PATH}/{posted['id']}", headers=bearer(key)).get_json()
+    body = expect_status(
+        client.get(f"{INBOUND_NOTICES}/{posted['id']}", headers=bearer(key)), 200
+    ).get_json()
 
     assert body["status"] == "rejected"
     assert body["decision"]["by"] == "Bea Support"
@@ -73,7 +75,9 @@ def test_an_accepted_notice_shows_when_and_by_whom_with_no_note(
     posted = _posted(client, key)
     _decide(db_session, posted["id"], InboundStatus.ACCEPTED, None)
 
-    body = client.get(f"{PATH}/{posted['id']}", headers=bearer(key)).get_json()
+    body = expect_status(
+        client.get(f"{INBOUND_NOTICES}/{posted['id']}", headers=bearer(key)), 200
+    ).get_json()
 
     assert body["status"] == "accepted"
     assert body["decision"]["by"] == "Bea Support" and body["decision"]["note"] is None
@@ -83,10 +87,10 @@ def test_another_authoritys_key_finds_neither_the_notice_nor_it_in_a_list(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
     posted = _posted(client, key)
-    theirs = make_key(db_session, authority=HEREFORDSHIRE, scopes=("inbound:write",))
+    theirs = create_api_client(db_session, authority=HEREFORDSHIRE, scopes=("inbound:write",))
 
-    read = client.get(f"{PATH}/{posted['id']}", headers=bearer(theirs))
-    listed = client.get(PATH, headers=bearer(theirs))
+    read = client.get(f"{INBOUND_NOTICES}/{posted['id']}", headers=bearer(theirs))
+    listed = client.get(INBOUND_NOTICES, headers=bearer(theirs))
 
     assert read.status_code == 404
     assert read.get_json()["error"]["code"] == "not_found"
@@ -97,7 +101,7 @@ def test_an_id_that_is_not_a_row_number_is_not_found(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
     for notice_id in ("abc", "-1", "9" * 30, "999999"):
-        response = client.get(f"{PATH}/{notice_id}", headers=bearer(key))
+        response = client.get(f"{INBOUND_NOTICES}/{notice_id}", headers=bearer(key))
         assert response.status_code == 404, notice_id
 
 
@@ -105,15 +109,19 @@ def test_the_list_holds_only_the_callers_notices_oldest_first_and_pages(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
     mine = [_posted(client, key)["id"] for _ in range(3)]
-    theirs = make_key(db_session, authority=HEREFORDSHIRE, scopes=("inbound:write",))
-    post(client, theirs, notice_body(placing_authority=HEREFORDSHIRE))
+    theirs = create_api_client(db_session, authority=HEREFORDSHIRE, scopes=("inbound:write",))
+    assert (
+        post_notice(client, theirs, notice_body(placing_authority=HEREFORDSHIRE)).status_code == 201
+    )
 
-    everything = client.get(PATH, headers=bearer(key))
-    page_two = client.get(f"{PATH}?page=2&page_size=2", headers=bearer(key))
-    past_the_end = client.get(f"{PATH}?page=99999999&page_size=2", headers=bearer(key))
+    everything = client.get(INBOUND_NOTICES, headers=bearer(key))
+    assert everything.status_code == 200
+    page_two = client.get(f"{INBOUND_NOTICES}?page=2&page_size=2", headers=bearer(key))
+    assert page_two.status_code == 200
+    past_the_end = client.get(f"{INBOUND_NOTICES}?page=99999999&page_size=2", headers=bearer(key))
 
     assert [n["id"] for n in everything.get_json()] == mine
-    assert {n["placing_authority"] for n in everything.get_json()} == {NOTTINGHAMSHIRE}
+    assert {n["placing_authority"] for n in everything.get_json()} == {BIRMINGHAM}
     assert [n["id"] for n in page_two.get_json()] == mine[2:]
     assert json.loads(page_two.headers["X-Pagination"])["total"] == 3
     assert past_the_end.status_code == 200 and past_the_end.get_json() == []
@@ -132,7 +140,7 @@ def test_since_gives_the_notices_received_or_decided_since_then(
     _decide(db_session, decided, InboundStatus.QUERIED, "Which school will the child attend?")
     since = (utcnow() - timedelta(days=1)).isoformat()
 
-    response = client.get(PATH, query_string={"since": since}, headers=bearer(key))
+    response = client.get(INBOUND_NOTICES, query_string={"since": since}, headers=bearer(key))
 
     assert response.status_code == 200
     assert [n["id"] for n in response.get_json()] == [decided, fresh]
@@ -142,7 +150,9 @@ def test_since_gives_the_notices_received_or_decided_since_then(
 def test_since_without_an_offset_is_refused_422(
     client: FlaskClient, db_session: Session, key: str
 ) -> None:
-    response = client.get(PATH, query_string={"since": "2026-01-01T00:00:00"}, headers=bearer(key))
+    response = client.get(
+        INBOUND_NOTICES, query_string={"since": "2026-01-01T00:00:00"}, headers=bearer(key)
+    )
 
     assert response.status_code == 422
     assert "since" in response.get_json()["error"]["fields"]

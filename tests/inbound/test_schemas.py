@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from notify.inbound.schemas import InboundNoticeInSchema, InboundNoticeQuerySchema
 from notify.inbound.service import body_digest
-from tests.inbound.conftest import notice_body
+from tests.support.builders import notice_body
 
 json_values = st.recursive(
     st.none()

@@ -9,9 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
 from sqlalchemy.orm import Session
 
-from notify.auth.service import API_SCOPES
-from tests.api.builders import bearer, make_key
-from tests.inbound.conftest import NOTTINGHAMSHIRE
+from notify.apikeys.service import API_SCOPES
+from tests.support.builders import BIRMINGHAM, bearer, create_api_client
 
 # Per operation and mode; the document has about a dozen operations, so this bounds the run
 # to a few hundred calls.
@@ -19,7 +18,7 @@ EXAMPLES = 10
 
 
 def test_no_operation_answers_500_to_any_generated_request(app: Flask, db_session: Session) -> None:
-    key = make_key(db_session, authority=NOTTINGHAMSHIRE, scopes=API_SCOPES)
+    key = create_api_client(db_session, authority=BIRMINGHAM, scopes=API_SCOPES)
     # Loaded inside the test: schemathesis's pytest fixture loader does not run on pytest 9.
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]

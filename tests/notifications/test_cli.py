@@ -7,8 +7,8 @@ from models import Notification
 from models.enums import NotificationStatus as Status
 from notify.extensions import db
 from notify.notifications.cli import notify
-from tests.notifications.helpers import give_every_body_an_address, placed_child_notices
-from tests.notifications.sink import SmtpSink
+from tests.support.builders import give_every_body_an_address, placed_child_notices
+from tests.support.smtp import SmtpSink
 
 
 def _committed_notices(app: Flask) -> list[tuple[int, str, str]]:

@@ -16,8 +16,7 @@ from models.enums import NotificationStatus as Status
 from notify.notifications import outbox
 from notify.notifications.channels.email import EmailChannel
 from notify.notifications.delivery import DeliverySettings, dispatch_once, retry_delay
-from tests.notifications.conftest import mail_to
-from tests.notifications.helpers import (
+from tests.support.builders import (
     EDINBURGH,
     FRIDAY_BEFORE_ST_ANDREWS,
     HEREFORDSHIRE,
@@ -27,7 +26,8 @@ from tests.notifications.helpers import (
     later,
     placed_child_notices,
 )
-from tests.notifications.sink import SmtpSink
+from tests.support.mail import mail_to
+from tests.support.smtp import SmtpSink
 
 SETTINGS = DeliverySettings(retry_base=timedelta(minutes=1), retry_cap=timedelta(hours=24))
 

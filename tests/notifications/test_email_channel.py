@@ -3,28 +3,15 @@ are retried."""
 
 import smtplib
 import socket
-from typing import Any
 
 import pytest
 from flask import Flask
 
-from notify.notifications.channels.base import OutgoingMessage, PermanentError, TransientError
+from notify.notifications.channels.base import PermanentError, TransientError
 from notify.notifications.channels.email import EmailChannel, classify
-from tests.notifications.conftest import MailGuard, mail_to
-from tests.notifications.sink import SilentServer, SmtpSink, free_port
-
-
-def create_message(**over: Any) -> OutgoingMessage:
-    fields: dict[str, Any] = {
-        "notification_id": 41,
-        "message_id": "<notification-41@placement-notify>",
-        "to": "placements@herefordshire.example",
-        "subject": "Placement start: EP (WCF-T000041) from Worcestershire",
-        "text": "Placement start notice from Worcestershire\nOur reference: PN-41\n",
-        "html": '<p style="margin: 0">Placement start notice</p>\n<p>PN-41</p>\n',
-        "reference": "PN-41",
-    }
-    return OutgoingMessage(**(fields | over))
+from tests.support.builders import create_message
+from tests.support.mail import MailGuard, mail_to
+from tests.support.smtp import SilentServer, SmtpSink, free_port
 
 
 def test_a_message_arrives_once_with_its_message_id_headers_and_both_parts(

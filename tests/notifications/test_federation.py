@@ -25,31 +25,24 @@ from notify.notifications.channels.federation import FederationChannel, Routed
 from notify.notifications.delivery import dispatch_once
 from notify.notifications.federation import collect_acceptances
 from notify.sealing import seal, unseal
-from tests.notifications.conftest import mail_to
-from tests.notifications.helpers import (
+from tests.support.builders import (
     HEREFORDSHIRE,
+    create_message,
     give_every_body_an_address,
     later,
     placed_child_notices,
 )
-from tests.notifications.sink import SmtpSink
+from tests.support.mail import mail_to
+from tests.support.smtp import SmtpSink
 
 THEIR_KEY = "pn_live_herefordshire-issued-us-this"
 NOTICES = "/api/v1/inbound-notices"
 
 
-def create_message(endpoint: str, **over: Any) -> OutgoingMessage:
-    fields: dict[str, Any] = {
-        "notification_id": 41,
-        "message_id": "<notification-41@placement-notify>",
-        "to": "placements@herefordshire.example",
-        "subject": "Placement start: EP (WCF-T000041) from Worcestershire",
-        "text": "…",
-        "html": "<p>…</p>",
-        "reference": "PN-41",
-        "api": ApiDelivery(endpoint, THEIR_KEY, {"reference": "PN-41"}),
-    }
-    return OutgoingMessage(**(fields | over))
+def create_api_message(endpoint: str, **over: Any) -> OutgoingMessage:
+    """A notice to be posted to `endpoint` (another instance's API) instead of emailed."""
+    api = ApiDelivery(endpoint, THEIR_KEY, {"reference": "PN-41"})
+    return create_message(**{"text": "…", "html": "<p>…</p>", "api": api, **over})
 
 
 def test_a_sealed_key_opens_only_with_the_same_secret_key() -> None:
@@ -68,7 +61,7 @@ def test_a_notice_is_posted_with_the_key_and_its_id_there_returned(
         NOTICES, method="POST", headers={"Authorization": f"Bearer {THEIR_KEY}"}
     ).respond_with_json({"id": 77, "status": "received"}, status=201)
 
-    receipt = FederationChannel({}).start(create_message(httpserver.url_for("/api/v1")))()
+    receipt = FederationChannel({}).start(create_api_message(httpserver.url_for("/api/v1")))()
 
     assert receipt == "77"
     (request, _), *_ = httpserver.log
@@ -109,7 +102,7 @@ def test_the_recipients_answer_decides_whether_a_post_is_retried(
     else:
         handler.respond_with_data(body, status=status)
     channel = FederationChannel({})
-    message = create_message(httpserver.url_for("/api/v1"))
+    message = create_api_message(httpserver.url_for("/api/v1"))
 
     if error is None:
         assert channel.start(message)() == "5"
@@ -121,7 +114,7 @@ def test_the_recipients_answer_decides_whether_a_post_is_retried(
 
 def test_an_api_that_cannot_be_reached_is_a_transient_failure() -> None:
     with pytest.raises(TransientError):
-        FederationChannel({"MAIL_TIMEOUT": 2}).send(create_message("http://127.0.0.1:9/api/v1"))
+        FederationChannel({"MAIL_TIMEOUT": 2}).send(create_api_message("http://127.0.0.1:9/api/v1"))
 
 
 @pytest.fixture
@@ -217,4 +210,4 @@ def test_a_rejection_there_leaves_it_waiting_with_the_reason(
     assert found.rejected == 1
     db_session.refresh(notice)
     assert notice.status == Status.SENT
-    assert notice.last_error == "Rejected by Herefordshire, County of: Not in our area"
+    assert notice.last_error == "Rejected by Herefordshire: Not in our area"

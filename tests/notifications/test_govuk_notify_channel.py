@@ -6,7 +6,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import jwt
 import pytest
@@ -16,31 +15,20 @@ from werkzeug import Request, Response
 from notify.config import ConfigError
 from notify.notifications.channels.base import (
     DeliveryError,
-    OutgoingMessage,
     PermanentError,
     TransientError,
 )
 from notify.notifications.channels.govuk_notify import GovukNotifyChannel, channel_from_config
+from tests.support.builders import create_message
+from tests.support.mail import MailGuard
 
 SERVICE_ID = str(uuid.uuid4())
 SECRET = str(uuid.uuid4())
 API_KEY = f"placement-notify-test-{SERVICE_ID}-{SECRET}"
 TEMPLATE_ID = str(uuid.uuid4())
 SEND_EMAIL = "/v2/notifications/email"
-
-
-def create_message(**over: Any) -> OutgoingMessage:
-    fields: dict[str, Any] = {
-        "notification_id": 123,
-        "message_id": "<notification-123@placement-notify.test>",
-        "to": "lac.notifications@herefordshire.example",
-        "subject": "Placement start: J.S. (PN-123), placed by Worcestershire",
-        "text": "A child we look after has been placed in your area.\n\nReference PN-123.",
-        "html": "<p>A child we look after has been placed in your area.</p>",
-        "reference": "PN-123",
-        "personalisation": {"acknowledge_url": "http://notify.test/acknowledge/abc"},
-    }
-    return OutgoingMessage(**(fields | over))
+# Every test here talks to a fake Notify API on loopback: calls to it are expected.
+pytestmark = pytest.mark.usefixtures("govuk_notify_api")
 
 
 def notify_accepts(httpserver: HTTPServer) -> None:
@@ -74,7 +62,15 @@ def test_a_sent_message_posts_address_template_personalisation_and_reference(
         }
     )
 
-    channel.send(create_message())
+    channel.send(
+        create_message(
+            to="lac.notifications@herefordshire.example",
+            subject="Placement start: J.S. (PN-123), placed by Worcestershire",
+            text="A child we look after has been placed in your area.\n\nReference PN-123.",
+            reference="PN-123",
+            personalisation={"acknowledge_url": "http://notify.test/acknowledge/abc"},
+        )
+    )
 
     [(request, _)] = httpserver.log
     assert request.get_json() == {
@@ -176,11 +172,13 @@ def test_a_success_status_without_notifys_json_is_retried_rather_than_counted_as
 
 
 @pytest.fixture
-def closed_port() -> Iterator[int]:
+def closed_port(mail_guard: MailGuard) -> Iterator[int]:
     """A loopback port that is bound but not listening, so connections are refused."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        yield sock.getsockname()[1]
+        port = sock.getsockname()[1]
+        mail_guard.expect(port)
+        yield port
 
 
 def test_notify_being_unreachable_is_transient(closed_port: int) -> None:

@@ -12,9 +12,11 @@ from models import Authority, Contact, Notification
 from models.base import utcnow
 from models.enums import NotificationStatus as Status
 from notify.notifications import outbox
-from tests.builders import HOME, TODAY, create_placement
-from tests.notifications.helpers import (
+from tests.support.builders import (
     HEREFORDSHIRE,
+    HOME,
+    TODAY,
+    create_placement,
     give_every_body_an_address,
     placed_child_notices,
 )
@@ -246,9 +248,11 @@ def test_our_own_team_added_to_the_directory_receives_the_alerts_waiting_for_it(
     )
 
 
-def test_correcting_a_placement_cancels_its_notices_that_have_not_gone(
+def test_cancelling_a_placements_notices_cancels_those_not_gone_and_leaves_the_sent_one(
     db_session: Session,
 ) -> None:
+    """outbox.cancel_for_placement itself. No journey calls it yet: correcting or withdrawing
+    a placement is still to be built, and its own tests will say what that journey does."""
     give_every_body_an_address(db_session)
     notices = placed_child_notices(db_session)
     gone, waiting, failed = notices[0], notices[1], notices[2]

@@ -12,15 +12,22 @@ from sqlalchemy.orm import Session
 
 from models import Authority, Child, HealthBody, Notification, User
 from models.enums import Event
-from notify.notifications.rendering import (
+from notify.notifications.rendering.batch import render_notification
+from notify.notifications.tokens import (
     InvalidAcknowledgeToken,
     acknowledge_token,
     read_acknowledge_token,
-    render_notification,
 )
 from notify.placements.service import end_placement
-from tests.builders import TODAY, add_contact, create_child, create_placement
-from tests.notifications.helpers import HEREFORDSHIRE, HW_ICB, give_every_body_an_address
+from tests.support.builders import (
+    HEREFORDSHIRE,
+    HW_ICB,
+    TODAY,
+    create_child,
+    create_contact,
+    create_placement,
+    give_every_body_an_address,
+)
 
 CHILD = {
     "given_name": "Evangeline",
@@ -55,9 +62,9 @@ def _child_with_everything(session: Session) -> Child:
     session.add(worker)
     session.flush()
     child = create_child(session, social_worker_id=worker.id, **CHILD)
-    add_contact(session, child, "iro", name="Ira Reviewer", email="iro@worcestershire.example")
-    add_contact(session, child, "school", name="Malvern Primary", email="office@malvern.example")
-    add_contact(session, child, "gp", name="Dr Green", organisation="Barbourne Surgery")
+    create_contact(session, child, "iro", name="Ira Reviewer", email="iro@worcestershire.example")
+    create_contact(session, child, "school", name="Malvern Primary", email="office@malvern.example")
+    create_contact(session, child, "gp", name="Dr Green", organisation="Barbourne Surgery")
     return child
 
 

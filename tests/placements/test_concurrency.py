@@ -10,8 +10,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Child, Notification, Placement
 from notify.extensions import db
-from notify.placements.service import Conflict, record_placement
-from tests.builders import TODAY, create_child, create_placement, placement_details
+from notify.placements.service import record_placement
+from notify.problems import Conflict
+from tests.support.builders import TODAY, create_child, create_placement, placement_details
 
 
 def _committed_child(app: Flask) -> tuple[int, int]:

@@ -10,17 +10,16 @@ from models import Notification, Placement, Withholding
 from models.enums import NotificationStatus, RecipientRole
 from notify.notifications.rules import Withholding as Reg13Withholding
 from notify.placements.service import (
-    Conflict,
-    InvalidInput,
     end_placement,
     plan_placement,
     record_approval,
     record_placement,
 )
-from tests.builders import (
+from notify.problems import Conflict, InvalidInput
+from tests.support.builders import (
     TODAY,
-    add_contact,
     create_child,
+    create_contact,
     create_placement,
     give_addresses,
     placement_details,
@@ -153,18 +152,21 @@ def test_every_problem_is_reported_at_once(db_session: Session) -> None:
     assert {"placement_type", "provider", "start_date"} <= set(caught.value.fields)
 
 
-def test_withholding_under_reg_13_3_is_recorded_and_the_parent_is_not_told(
+def test_withholding_under_reg_13_3_is_recorded_and_the_parent_is_listed_but_never_sent(
     db_session: Session,
 ) -> None:
     child = create_child(db_session)
-    add_contact(db_session, child, RecipientRole.PARENT)
+    create_contact(db_session, child, RecipientRole.PARENT)
     decision = Reg13Withholding(
         frozenset({RecipientRole.PARENT}),
         decided_by="Team manager",
         reason="Risk of significant harm",
     )
     placement = create_placement(db_session, child, "WR5 3AA", withholding=decision)
-    assert all(n.recipient_role != "parent" for n in _notifications(placement))
+    to_parent = [n for n in _notifications(placement) if n.recipient_role == "parent"]
+    assert [(n.status, n.withheld_reason) for n in to_parent] == [
+        (NotificationStatus.WITHHELD, "Team manager: Risk of significant harm")
+    ]
     rows = db_session.scalars(select(Withholding).where(Withholding.placement == placement)).all()
     assert [(w.role, w.decided_by) for w in rows] == [("parent", "Team manager")]
 
@@ -174,7 +176,7 @@ def test_ending_a_placement_notifies_the_area_authority(db_session: Session) -> 
     placement = create_placement(
         db_session, child, "HR1 1AA", start_date=TODAY - timedelta(days=60)
     )
-    rows = end_placement(
+    ended = end_placement(
         db_session,
         child,
         placement,
@@ -184,8 +186,10 @@ def test_ending_a_placement_notifies_the_area_authority(db_session: Session) -> 
         expected_version=child.version,
         today=TODAY,
     )
-    assert ("placement_end", HEREFORDSHIRE) in {(n.event, n.recipient_code) for n in rows}
-    assert placement.end_date == TODAY
+    assert ("placement_end", HEREFORDSHIRE) in {
+        (n.event, n.recipient_code) for n in ended.notifications
+    }
+    assert ended.placement is placement and placement.end_date == TODAY
 
 
 def test_a_director_cannot_approve_before_consultation(db_session: Session) -> None:

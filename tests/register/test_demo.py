@@ -10,11 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Child, Contact, InboundNotice, Notification, Placement
-from notify.register.demo import seed_hosted
+from notify.demo.hosted import seed_hosted
 from notify.register.queries import RegisterFilters, register_page
 from notify.register.service import accept_notice
-from tests.builders import HOME
-from tests.register.builders import TODAY
+from tests.support.builders import HOME, TODAY
 
 NEIGHBOURS = {
     *("E08000025", "E08000027", "E08000028", "E08000031", "E08000030", "E08000029", "E08000026"),

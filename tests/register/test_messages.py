@@ -7,10 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Authority, Notification
-from notify.notifications.rendering import load_notices, render_notification
+from notify.notifications.rendering.batch import load_notices, render_notification
 from notify.register.service import accept_notice, query_notice, reconcile
-from tests.builders import HOME, give_addresses
-from tests.register.builders import BIRMINGHAM, TODAY, add_partner_teams, create_inbound_notice
+from tests.support.builders import (
+    BIRMINGHAM,
+    HOME,
+    TODAY,
+    create_inbound_notice,
+    create_partner_teams,
+    give_addresses,
+)
 
 
 def _accepted(session: Session, **over: object) -> None:
@@ -139,7 +145,7 @@ def test_a_child_whose_placement_here_ended_is_not_listed(db_session: Session) -
 def test_our_partners_get_a_summary_without_name_and_a_link_to_the_childs_page(
     db_session: Session,
 ) -> None:
-    add_partner_teams(db_session)
+    create_partner_teams(db_session)
     notice = create_inbound_notice(db_session)
     done = accept_notice(db_session, notice.id, home_authority_code=HOME, user_id=None, today=TODAY)
     by_role = {n.recipient_role: n for n in done.notifications}
@@ -161,7 +167,7 @@ def test_a_batch_with_queries_reconciliations_and_placement_notices_renders_each
     db_session: Session,
 ) -> None:
     give_addresses(db_session, BIRMINGHAM)
-    add_partner_teams(db_session)
+    create_partner_teams(db_session)
     _accepted(db_session)
     query = query_notice(
         db_session,

@@ -10,8 +10,15 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Notification
 from notify.register.service import accept_notice, reconcile
-from tests.builders import HOME, give_addresses, sign_in
-from tests.register.builders import BIRMINGHAM, NOTTINGHAMSHIRE, TODAY, create_inbound_notice
+from tests.support.builders import (
+    BIRMINGHAM,
+    HOME,
+    NOTTINGHAMSHIRE,
+    TODAY,
+    create_inbound_notice,
+    give_addresses,
+)
+from tests.support.requests import expect_status, sign_in
 
 DUDLEY = "E08000027"
 
@@ -120,9 +127,13 @@ def test_the_register_button_reconciles_for_business_support(
     _placed(db_session)
     sign_in(client, db_session, "business_support")
 
-    page = client.get("/register").get_data(as_text=True)
-    first = client.post("/register/reconcile", follow_redirects=True).get_data(as_text=True)
-    second = client.post("/register/reconcile", follow_redirects=True).get_data(as_text=True)
+    page = expect_status(client.get("/register"), 200).get_data(as_text=True)
+    first = expect_status(client.post("/register/reconcile", follow_redirects=True), 200).get_data(
+        as_text=True
+    )
+    second = expect_status(client.post("/register/reconcile", follow_redirects=True), 200).get_data(
+        as_text=True
+    )
 
     assert "Ask placing authorities to confirm" in page
     assert "Reconciliation requests written to 2 placing authorities" in first
@@ -134,8 +145,8 @@ def test_only_business_support_may_reconcile(db_session: Session, client: FlaskC
     _placed(db_session)
     sign_in(client, db_session, "manager")
 
-    assert "Ask placing authorities to confirm" not in client.get("/register").get_data(
-        as_text=True
-    )
+    assert "Ask placing authorities to confirm" not in expect_status(
+        client.get("/register"), 200
+    ).get_data(as_text=True)
     assert client.post("/register/reconcile").status_code == 403
     assert _reconciliations(db_session) == []

@@ -12,8 +12,16 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, InboundNotice
 from notify.register.queries import RegisterFilters, register_export, register_page, years_before
 from notify.register.service import accept_notice
-from tests.builders import HOME, create_child, create_placement, sign_in
-from tests.register.builders import BIRMINGHAM, NOTTINGHAMSHIRE, TODAY, create_inbound_notice
+from tests.support.builders import (
+    BIRMINGHAM,
+    HOME,
+    NOTTINGHAMSHIRE,
+    TODAY,
+    create_child,
+    create_inbound_notice,
+    create_placement,
+)
+from tests.support.requests import expect_status, sign_in
 
 NOW = datetime.now(UTC)
 
@@ -169,7 +177,9 @@ def test_the_register_page_filters_and_exports_the_same_children(
     sign_in(client, small_register, "business_support")
 
     page = client.get(f"/register?placing_authority={BIRMINGHAM}&status=all")
+    assert page.status_code == 200
     export = client.get(f"/register.csv?placing_authority={BIRMINGHAM}&status=all")
+    assert export.status_code == 200
 
     body = page.get_data(as_text=True)
     assert "3 children match these filters" in body
@@ -188,7 +198,7 @@ def test_the_register_page_says_how_many_children_and_authorities(
 ) -> None:
     sign_in(client, small_register, "manager")
 
-    body = client.get("/register").get_data(as_text=True)
+    body = expect_status(client.get("/register"), 200).get_data(as_text=True)
 
     assert "4 children placed here now by 2 authorities" in body
 
@@ -203,7 +213,7 @@ def test_a_date_filter_in_the_wrong_order_is_explained_not_applied(
         f"&started_to={earlier.day}&started_to={earlier.month}&started_to={earlier.year}"
     )
 
-    body = client.get(f"/register?{query}").get_data(as_text=True)
+    body = expect_status(client.get(f"/register?{query}"), 200).get_data(as_text=True)
 
     assert "must be the same as or after" in body
     # the 'before' date is left out; 'on or after' alone matches A (moved 3 days ago)

@@ -10,20 +10,21 @@ from sqlalchemy.orm import Session
 from models import Child, Contact, InboundNotice, Notification, Placement
 from models.enums import InboundStatus, NotificationStatus
 from notify.notifications import outbox
-from notify.placements.service import InvalidInput
+from notify.problems import InvalidInput
 from notify.register.service import (
     CannotDecide,
     accept_notice,
     query_notice,
     reject_notice,
 )
-from tests.builders import HOME, give_addresses
-from tests.register.builders import (
+from tests.support.builders import (
     BIRMINGHAM,
+    HOME,
     NOTTINGHAMSHIRE,
     TODAY,
-    add_partner_teams,
     create_inbound_notice,
+    create_partner_teams,
+    give_addresses,
 )
 
 
@@ -108,7 +109,7 @@ def test_a_second_notice_for_the_same_child_updates_rather_than_duplicates(
 def test_accepting_the_same_notice_twice_changes_nothing_the_second_time(
     db_session: Session,
 ) -> None:
-    add_partner_teams(db_session)
+    create_partner_teams(db_session)
     notice = create_inbound_notice(db_session)
     first = _accept(db_session, notice)
     count = db_session.scalar(select(func.count()).select_from(Notification))
@@ -239,7 +240,7 @@ def _partner_notices(session: Session, notice: InboundNotice) -> list[Notificati
 
 
 def test_acceptance_tells_our_virtual_school_and_health_team(db_session: Session) -> None:
-    school, health = add_partner_teams(db_session)
+    school, health = create_partner_teams(db_session)
     notice = create_inbound_notice(db_session)
 
     done = _accept(db_session, notice)
@@ -258,7 +259,7 @@ def test_acceptance_tells_our_virtual_school_and_health_team(db_session: Session
 
 @pytest.mark.parametrize("notice_type", ["address_change", "placement_end"])
 def test_partners_are_told_of_changes_and_ends_too(db_session: Session, notice_type: str) -> None:
-    add_partner_teams(db_session)
+    create_partner_teams(db_session)
     _accept(db_session, create_inbound_notice(db_session, placement={"start_date": _days(-90)}))
     placement = (
         {"start_date": _days(-90), "end_date": _days(-1), "end_reason": "E13"}
@@ -292,7 +293,7 @@ def test_partner_notices_wait_for_an_address_and_go_when_the_team_gets_one(
     db_session.flush()
     assert outbox.address_added(db_session, "contact", str(theirs.id)) == []
 
-    school, _ = add_partner_teams(db_session)
+    school, _ = create_partner_teams(db_session)
     released = outbox.address_added(db_session, "contact", str(school.id))
 
     virtual = next(n for n in waiting if n.recipient_role == "virtual_school")
@@ -304,7 +305,7 @@ def test_partner_notices_wait_for_an_address_and_go_when_the_team_gets_one(
 def test_a_repeated_notice_of_the_same_placement_does_not_tell_partners_twice(
     db_session: Session,
 ) -> None:
-    add_partner_teams(db_session)
+    create_partner_teams(db_session)
     _accept(db_session, create_inbound_notice(db_session))
     repeat = create_inbound_notice(db_session)  # a children's home's notice of the same start
 

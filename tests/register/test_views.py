@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Child, Notification
-from tests.builders import sign_in
-from tests.register.builders import BIRMINGHAM, add_partner_teams, create_inbound_notice
+from tests.support.builders import BIRMINGHAM, create_inbound_notice, create_partner_teams
+from tests.support.requests import expect_status, sign_in
 
 
 def _audit(session: Session, action: str) -> list[AuditEvent]:
@@ -33,7 +33,7 @@ def test_the_queue_lists_received_and_queried_notices_oldest_first(
     create_inbound_notice(db_session, status="rejected", reference="BCC-NO")
     sign_in(client, db_session, "business_support")
 
-    body = client.get("/inbound").get_data(as_text=True)
+    body = expect_status(client.get("/inbound"), 200).get_data(as_text=True)
 
     assert body.index(older.reference) < body.index(newer.reference)
     assert "BCC-DONE" not in body and "BCC-NO" not in body
@@ -51,7 +51,7 @@ def test_a_notice_page_shows_everything_in_the_notice(
     notice = create_inbound_notice(db_session)
     sign_in(client, db_session, "business_support")
 
-    body = client.get(f"/inbound/{notice.id}").get_data(as_text=True)
+    body = expect_status(client.get(f"/inbound/{notice.id}"), 200).get_data(as_text=True)
 
     for shown in (
         "Keira Whitlock",
@@ -78,11 +78,12 @@ def test_a_notice_page_shows_everything_in_the_notice(
 def test_accepting_on_the_web_adds_the_child_and_opens_their_page(
     db_session: Session, client: FlaskClient
 ) -> None:
-    add_partner_teams(db_session)
+    create_partner_teams(db_session)
     notice = create_inbound_notice(db_session)
     user = sign_in(client, db_session, "business_support")
 
     response = client.post(f"/inbound/{notice.id}/accept", follow_redirects=True)
+    assert response.status_code == 200
 
     child = db_session.scalars(select(Child).where(Child.case_reference == "C-55501")).one()
     assert response.request.path == f"/children/{child.id}"
@@ -125,13 +126,15 @@ def test_querying_on_the_web_sends_the_question_and_keeps_the_notice_queued(
     notice = create_inbound_notice(db_session)
     sign_in(client, db_session, "business_support")
 
-    form = client.get(f"/inbound/{notice.id}/query").get_data(as_text=True)
+    form = expect_status(client.get(f"/inbound/{notice.id}/query"), 200).get_data(as_text=True)
     empty = client.post(f"/inbound/{notice.id}/query", data={"question": " "})
+    assert empty.status_code == 200
     sent = client.post(
         f"/inbound/{notice.id}/query",
         data={"question": "Please send the GP."},
         follow_redirects=True,
     )
+    assert sent.status_code == 200
 
     assert "Dana Social (dana.social@birmingham.example)" in form
     assert "Enter what is missing from the notice" in empty.get_data(as_text=True)
@@ -150,11 +153,13 @@ def test_rejecting_on_the_web_stores_the_reason(db_session: Session, client: Fla
     sign_in(client, db_session, "business_support")
 
     missing = client.post(f"/inbound/{notice.id}/reject", data={"reason": "other"})
+    assert missing.status_code == 200
     done = client.post(
         f"/inbound/{notice.id}/reject",
         data={"reason": "duplicate", "detail": "Same as BCC-2026-000101"},
         follow_redirects=True,
     )
+    assert done.status_code == 200
 
     assert "Say why the notice is rejected" in missing.get_data(as_text=True)
     assert done.request.path == "/inbound"
@@ -174,6 +179,7 @@ def test_deciding_a_decided_notice_says_so_and_changes_nothing(
 
     response = client.post(f"/inbound/{notice.id}/accept", follow_redirects=True)
 
+    assert response.status_code == 200
     assert "was rejected" in response.get_data(as_text=True)
     assert notice.status == "rejected"
     assert (

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from models import Notification
 from models.enums import NotificationStatus as Status
 from notify.extensions import db
-from tests.conftest import dispose
-from tests.notifications.sink import SmtpSink
 from tests.reliability.workers import committed_notifications, start_worker, stop, wait_until
+from tests.support.apps import dispose
 from tests.support.postgres import Cluster
+from tests.support.smtp import SmtpSink
 
 pytestmark = pytest.mark.postgres
 

@@ -15,9 +15,9 @@ from notify.notifications import outbox
 from notify.notifications.channels.email import EmailChannel
 from notify.notifications.delivery import DeliverySettings, dispatch_once
 from notify.notifications.worker import dispatch_all
-from tests.notifications.conftest import MailGuard, mail_to
-from tests.notifications.helpers import give_every_body_an_address, later, placed_child_notices
-from tests.notifications.sink import SmtpSink, free_port
+from tests.support.builders import give_every_body_an_address, later, placed_child_notices
+from tests.support.mail import MailGuard, mail_to
+from tests.support.smtp import SmtpSink, free_port
 
 SETTINGS = DeliverySettings(
     retry_base=timedelta(minutes=1),
@@ -85,9 +85,11 @@ def test_a_placement_change_that_was_rolled_back_sends_nothing(
     assert smtp_sink.messages() == []
 
 
-def test_a_placement_corrected_before_its_notices_went_sends_none_of_them(
+def test_notices_cancelled_before_they_went_are_never_sent(
     own_app: Flask, smtp_sink: SmtpSink
 ) -> None:
+    """Cancelled through outbox.cancel_for_placement (no journey calls it yet: correcting a
+    placement is still to be built), then a delivery pass: nothing is claimed or sent."""
     with own_app.app_context():
         session = db.session()
         give_every_body_an_address(session)

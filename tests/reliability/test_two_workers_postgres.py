@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from models import Notification
 from models.enums import NotificationStatus as Status
 from notify.extensions import db
-from tests.notifications.sink import SmtpSink
 from tests.reliability.workers import committed_notifications, start_worker, stop, wait_until
+from tests.support.smtp import SmtpSink
 
 pytestmark = pytest.mark.postgres
 

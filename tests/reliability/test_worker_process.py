@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from models import DeliveryAttempt, Notification
 from models.enums import NotificationStatus as Status
 from notify.extensions import db
-from tests.notifications.helpers import give_every_body_an_address, placed_child_notices
-from tests.notifications.sink import SmtpSink
 from tests.reliability.workers import start_worker, stop, wait_until
+from tests.support.builders import give_every_body_an_address, placed_child_notices
+from tests.support.smtp import SmtpSink
 
 
 def _committed_notices(app: Flask, children: int) -> dict[str, int]:

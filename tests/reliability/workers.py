@@ -4,10 +4,11 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import cast
+from typing import IO, cast
 
 from flask import Flask
 from sqlalchemy import Table, delete, insert, select
@@ -17,7 +18,7 @@ from models.base import utcnow
 from models.enums import NotificationStatus as Status
 from notify.config import ROOT
 from notify.extensions import db
-from tests.builders import create_child, create_placement
+from tests.support.builders import create_child, create_placement
 
 FLASK_APP = "wsgi"
 
@@ -69,6 +70,9 @@ def committed_notifications(app: Flask, count: int) -> Iterator[list[int]]:
             db.session.remove()
 
 
+_outputs: dict[int, IO[str]] = {}
+
+
 def start_worker(database_url: str, mail_port: int, *options: str) -> subprocess.Popen[str]:
     """`flask notify worker` against `database_url`, sending to 127.0.0.1:`mail_port`."""
     env = {
@@ -81,14 +85,19 @@ def start_worker(database_url: str, mail_port: int, *options: str) -> subprocess
         "BASE_URL": "http://notify.test",
         "PYTHONPATH": str(ROOT),
     }
-    return subprocess.Popen(
+    # The worker logs a JSON line per message: into a file, since a pipe nobody reads until
+    # the end would fill and stall it.
+    output = tempfile.TemporaryFile("w+")  # noqa: SIM115 (stop() closes it)
+    worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", FLASK_APP, "notify", "worker", *options],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    _outputs[worker.pid] = output
+    return worker
 
 
 def stop(worker: subprocess.Popen[str], signum: int = signal.SIGTERM, timeout: float = 15) -> str:
@@ -96,12 +105,22 @@ def stop(worker: subprocess.Popen[str], signum: int = signal.SIGTERM, timeout: f
     if worker.poll() is None:
         worker.send_signal(signum)
     try:
-        output, _ = worker.communicate(timeout=timeout)
+        worker.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         worker.kill()
-        output, _ = worker.communicate()
-        raise AssertionError(f"the worker did not stop within {timeout} s:\n{output}") from None
-    return output
+        worker.wait()
+        raise AssertionError(
+            f"the worker did not stop within {timeout} s:\n{_printed(worker)}"
+        ) from None
+    return _printed(worker)
+
+
+def _printed(worker: subprocess.Popen[str]) -> str:
+    output = _outputs.pop(worker.pid)
+    output.seek(0)
+    printed = output.read()
+    output.close()
+    return printed
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:

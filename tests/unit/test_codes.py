@@ -152,3 +152,19 @@ def test_connected_person_placements_are_fostering_with_relatives_or_friends(pla
 )
 def test_own_foster_carer_means_u4_to_u6_provided_by_us(place, provider, own):
     assert codes.is_own_foster_carer(place, provider) is own
+
+
+@pytest.mark.parametrize(
+    ("ons", "people"),
+    [
+        ("Herefordshire, County of", "Herefordshire"),
+        ("Bristol, City of", "Bristol"),
+        ("Kingston upon Hull, City of", "Kingston upon Hull"),
+        ("City of London", "City of London"),  # already as people say it
+        ("Worcestershire", "Worcestershire"),
+    ],
+)
+def test_people_read_an_authoritys_name_as_they_say_it_not_as_ons_sorts_it(ons, people):
+    from notify.labels import place_name
+
+    assert place_name(ons) == people
