@@ -12,7 +12,8 @@ A resource is guarded by `require_scope`, which runs before flask-smorest parses
 """
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from copy import deepcopy
 from datetime import timedelta
 from functools import wraps
@@ -22,6 +23,9 @@ from flask import Flask, Response, abort, g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from models import ApiClient
@@ -30,6 +34,8 @@ from notify import audit
 from notify.apikeys.service import find_api_client
 from notify.errors import error_envelope, validation_envelope
 from notify.extensions import api, csrf, db
+from notify.problems import Conflict, InvalidInput
+from notify.transaction import transaction
 
 # API.md: a body over 256 KiB is refused. The app-wide MAX_CONTENT_LENGTH is larger, for forms.
 API_BODY_LIMIT = 256 * 1024
@@ -162,6 +168,26 @@ def map_fields(problems: Mapping[str, list[str]], paths: Mapping[str, str]) -> d
     return mapped
 
 
+@contextmanager
+def api_transaction(
+    paths: Mapping[str, str] | None = None,
+    *,
+    conflict: str = "Someone else changed this record at the same moment.",
+) -> Iterator[Session]:
+    """The work of one API call in one transaction, committed at the end; the service's
+    refusals answered as API errors, its field names as the API's paths (`paths`)."""
+    try:
+        with transaction() as session:
+            yield session
+    except InvalidInput as exc:
+        fail_validation(map_fields(exc.fields, paths or {}))
+    except Conflict as exc:
+        fail(409, f"{exc}. Read it again and retry with its new version.", code="stale_version")
+    except (IntegrityError, StaleDataError):
+        # Another request wrote the same unique values, or the same row, at the same moment.
+        fail(409, f"{conflict} Read it again and retry.")
+
+
 def page_of(statement: Select[Any], pagination_parameters: Any) -> list[Any]:
     """One page of `statement`'s rows for a flask-smorest paginated view, telling it the total.
     flask-smorest bounds the page size but not the page number: past the end is an empty
@@ -193,16 +219,16 @@ def _audit_refusal(response: Response) -> Response:
         or not g.get("api_key_prefix")
     ):
         return response
-    db.session.rollback()
-    audit.record(
-        "api_refused",
-        "api",
-        None,
-        method=request.method,
-        path=request.path,
-        status=response.status_code,
-    )
-    db.session.commit()
+    db.session.rollback()  # whatever the refused call left unwritten
+    with transaction():
+        audit.record(
+            "api_refused",
+            "api",
+            None,
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+        )
     return response
 
 

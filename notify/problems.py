@@ -8,6 +8,11 @@ class InvalidInput(ValueError):
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
         self.fields = fields
 
+    @property
+    def messages(self) -> str:
+        """Every problem as one line for a person, without the field names."""
+        return " ".join(" ".join(v) for v in self.fields.values())
+
 
 class Conflict(Exception):
     """Someone else changed the record since the caller read it."""

@@ -37,6 +37,7 @@ from notify.notifications.acknowledge import (
     acknowledge_notification,
     original_of,
 )
+from notify.transaction import transaction
 
 READ, ACK = "notifications:read", "notifications:ack"
 ROW_ID = re.compile(r"[0-9]{1,18}")
@@ -84,17 +85,17 @@ class Notifications(MethodView):
         )
         if query["since"] is not None:
             statement = statement.where(Notification.sent_at >= query["since"])
-        notifications = page_of(
-            statement.order_by(Notification.sent_at, Notification.id), pagination_parameters
-        )
-        audit.record(
-            "api_notification_list",
-            "notification",
-            None,
-            status=query["status"],
-            notification_ids=[n.id for n in notifications],
-        )
-        db.session.commit()
+        with transaction():
+            notifications = page_of(
+                statement.order_by(Notification.sent_at, Notification.id), pagination_parameters
+            )
+            audit.record(
+                "api_notification_list",
+                "notification",
+                None,
+                status=query["status"],
+                notification_ids=[n.id for n in notifications],
+            )
         return _notices(notifications)
 
 
@@ -106,8 +107,8 @@ class OneNotification(MethodView):
         """Read one notification we sent you, with the notice in full"""
         notification = _callers(notification_id)
         found = full_notice(db.session(), original_of(db.session(), notification.id))
-        audit.record("api_notification_view", "notification", notification.id)
-        db.session.commit()
+        with transaction():
+            audit.record("api_notification_view", "notification", notification.id)
         return replace(_notices([notification])[0], notice=notice_body(found) if found else None)
 
 
@@ -124,18 +125,17 @@ class Acknowledgement(MethodView):
         """
         notification = _callers(notification_id)
         try:
-            notification = acknowledge_notification(
-                db.session(),
-                notification.id,
-                via=AckVia.API,
-                name=body["name"],
-                email=body["email"],
-                note=body["note"],
-            )
+            with transaction() as session:
+                notification = acknowledge_notification(
+                    session,
+                    notification.id,
+                    via=AckVia.API,
+                    name=body["name"],
+                    email=body["email"],
+                    note=body["note"],
+                )
         except CannotAcknowledge as exc:
-            db.session.rollback()
             fail(409, str(exc), code="not_sent")
-        db.session.commit()
         return _notices([notification])[0]
 
 

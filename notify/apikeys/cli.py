@@ -16,6 +16,7 @@ from notify.apikeys.service import (
     revoke_api_key,
 )
 from notify.extensions import db
+from notify.transaction import transaction
 
 
 @click.group("api-keys", help="Manage keys for the JSON API.")
@@ -30,15 +31,15 @@ def api_keys() -> None:
 @with_appcontext
 def create_key_command(authority_code: str, scopes: tuple[str, ...], name: str) -> None:
     try:
-        new = create_api_key(
-            db.session(),
-            authority_code=authority_code.strip().upper(),
-            scopes=list(scopes),
-            name=name,
-        )
+        with transaction() as session:
+            new = create_api_key(
+                session,
+                authority_code=authority_code.strip().upper(),
+                scopes=list(scopes),
+                name=name,
+            )
     except KeyRefused as exc:
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(
         f"Created key {new.client.key_prefix} for {new.client.authority_code} "
         f"({new.client.scopes}). It is shown once; store it now:"
@@ -86,12 +87,13 @@ def list_keys_command() -> None:
 def revoke_key_command(prefix: str) -> None:
     """Revoke the key with PREFIX (as `flask api-keys list` shows it); it is refused at once."""
     try:
-        client, revoked = revoke_api_key(db.session(), prefix, utcnow())
+        with transaction() as session:
+            client, revoked = revoke_api_key(session, prefix, utcnow())
+            if revoked:
+                audit.record("api_key_revoke", "api_client", client.id, prefix=client.key_prefix)
     except UnknownKey as exc:
         raise click.ClickException(f"{exc.args[0]}. `flask api-keys list` shows them.") from exc
     if not revoked:
         click.echo(f"Key {client.key_prefix} was already revoked at {_when(client.revoked_at)}.")
         return
-    audit.record("api_key_revoke", "api_client", client.id, prefix=client.key_prefix)
-    db.session.commit()
     click.echo(f"Revoked key {client.key_prefix} ({client.authority_code}, {client.name}).")

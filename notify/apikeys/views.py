@@ -22,6 +22,7 @@ from notify.apikeys.service import (
 )
 from notify.auth import roles_required
 from notify.extensions import db
+from notify.transaction import transaction
 
 bp = Blueprint("apikeys", __name__, url_prefix="/api-keys")
 
@@ -47,26 +48,25 @@ def new() -> Any:
     form = NewKeyForm()
     if form.validate_on_submit():
         try:
-            created = create_api_key(
-                db.session(),
-                authority_code=form.authority_code.data or "",
-                scopes=list(form.scopes.data or []),
-                name=form.name.data or "",
-            )
+            with transaction() as session:
+                created = create_api_key(
+                    session,
+                    authority_code=form.authority_code.data or "",
+                    scopes=list(form.scopes.data or []),
+                    name=form.name.data or "",
+                )
+                session.flush()
+                audit.record(
+                    "api_key_create",
+                    "api_client",
+                    created.client.id,
+                    prefix=created.client.key_prefix,
+                    authority=created.client.authority_code,
+                    scopes=created.client.scopes,
+                )
         except KeyRefused as exc:
-            db.session.rollback()
             form.authority_code.errors = [*form.authority_code.errors, str(exc)]
         else:
-            db.session.flush()
-            audit.record(
-                "api_key_create",
-                "api_client",
-                created.client.id,
-                prefix=created.client.key_prefix,
-                authority=created.client.authority_code,
-                scopes=created.client.scopes,
-            )
-            db.session.commit()
             # Rendered, not redirected: the key exists nowhere but in this one response.
             return render_template(
                 "views/apikeys/created.html", client=created.client, key=created.key
@@ -81,12 +81,12 @@ def revoke(prefix: str) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        client, revoked = revoke_api_key(db.session(), prefix, utcnow())
+        with transaction() as session:
+            client, revoked = revoke_api_key(session, prefix, utcnow())
+            if revoked:
+                audit.record("api_key_revoke", "api_client", client.id, prefix=client.key_prefix)
     except UnknownKey:
         abort(404)
-    if revoked:
-        audit.record("api_key_revoke", "api_client", client.id, prefix=client.key_prefix)
-    db.session.commit()
     message = "revoked" if revoked else "was already revoked"
     flash(f"Key {client.key_prefix} ({client.name}) {message}.", "success")
     return redirect(url_for(".index"))

@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 
 from models.enums import Role
 from notify.auth.service import AccountError, create_user
-from notify.extensions import db
+from notify.transaction import transaction
 
 
 @click.group(help="Manage the people who sign in.")
@@ -22,10 +22,10 @@ def users() -> None:
 @with_appcontext
 def create_user_command(email: str, name: str, role: str, team: str | None, password: str) -> None:
     try:
-        user = create_user(
-            db.session(), email=email, name=name, role=role, password=password, team=team
-        )
+        with transaction() as session:
+            user = create_user(
+                session, email=email, name=name, role=role, password=password, team=team
+            )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(f"Created {user.role} {user.email}")

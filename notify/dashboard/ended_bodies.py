@@ -12,6 +12,7 @@ from notify.auth import roles_required
 from notify.calendar import today_uk
 from notify.extensions import db
 from notify.notifications.successions import resend_to_successor, sent_to_ended_bodies
+from notify.transaction import transaction
 
 bp = Blueprint("geography", __name__, url_prefix="/geography")
 ROLES = (Role.SQA_OFFICER, Role.ADMIN)
@@ -28,9 +29,9 @@ def _today() -> date:
 @bp.get("/sent-to-ended-bodies")
 @roles_required(*ROLES)
 def sent_to_ended() -> Any:
-    rows = sent_to_ended_bodies(db.session(), _today())
-    audit.record("view_sent_to_ended_bodies", "notification", None, count=len(rows))
-    db.session.commit()
+    with transaction() as session:
+        rows = sent_to_ended_bodies(session, _today())
+        audit.record("view_sent_to_ended_bodies", "notification", None, count=len(rows))
     return render_template(
         "views/geography/sent_to_ended.html", rows=rows, form=ResendForm(), today=_today()
     )
@@ -51,18 +52,18 @@ def resend() -> Any:
     else:
         abort(404)
     copies = []
-    for notification_id in ids:
-        try:
-            copy = resend_to_successor(db.session(), notification_id, today)
-        except ValueError as exc:
-            flash(str(exc), "info")
-            continue
-        audit.record(
-            "resend_to_successor", "notification", notification_id, copy=copy.id,
-            to=copy.recipient_code,
-        )  # fmt: skip
-        copies.append(copy)
-    db.session.commit()
+    with transaction() as session:
+        for notification_id in ids:
+            try:
+                copy = resend_to_successor(session, notification_id, today)
+            except ValueError as exc:
+                flash(str(exc), "info")
+                continue
+            audit.record(
+                "resend_to_successor", "notification", notification_id, copy=copy.id,
+                to=copy.recipient_code,
+            )  # fmt: skip
+            copies.append(copy)
     if copies:
         flash(f"{len(copies)} notice(s) written to the successor body, to go now.", "success")
     return redirect(url_for(".sent_to_ended"))

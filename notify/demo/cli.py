@@ -11,6 +11,7 @@ from models import Child
 from notify.calendar import today_uk
 from notify.demo.children import DEFAULT_SEED, DEMO_PASSWORD, load_demo, sign_ins
 from notify.extensions import db
+from notify.transaction import transaction
 
 
 @click.command("demo", help="Load the demo data set (children, placements, notices, users).")
@@ -49,11 +50,10 @@ def demo(if_empty: bool, seed: int, scale: float) -> None:
         )
     started = time.perf_counter()
     try:
-        counts = load_demo(session, home_code, today_uk(), seed=seed, scale=scale)
+        with transaction():
+            counts = load_demo(session, home_code, today_uk(), seed=seed, scale=scale)
     except ValueError as exc:
-        session.rollback()
         raise click.ClickException(str(exc)) from exc
-    session.commit()
     click.echo(
         f"Loaded the demo data set for {home_code} (seed {seed}) in "
         f"{time.perf_counter() - started:.1f}s:"

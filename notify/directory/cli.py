@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from notify.directory.contacts_import import import_contacts as import_contacts_file
-from notify.extensions import db
+from notify.transaction import transaction
 
 
 @click.group(help="The directory of authorities, health bodies and contacts.")
@@ -21,11 +21,10 @@ def directory() -> None:
 @with_appcontext
 def directory_import_contacts(file: Path) -> None:
     try:
-        report = import_contacts_file(db.session(), file)
+        with transaction() as session:
+            report = import_contacts_file(session, file)
     except UnicodeDecodeError as exc:
-        db.session.rollback()
         raise click.ClickException(f"{file} is not a UTF-8 text file") from exc
-    db.session.commit()
     lines = report.summary()
     click.echo(lines[0])
     for line in lines[1:]:

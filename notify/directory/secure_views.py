@@ -18,6 +18,7 @@ from notify.directory.views import bp
 from notify.extensions import db
 from notify.notifications.secure_domains import add_secure_domain, remove_secure_domain
 from notify.problems import InvalidInput
+from notify.transaction import transaction
 from notify.web.forms import StripWhitespaceForm, add_problems
 
 
@@ -45,13 +46,12 @@ def secure_domains() -> Any:
     form = SecureDomainForm()
     if form.validate_on_submit():
         try:
-            row = add_secure_domain(db.session(), form.domain.data or "", current_user.id)
+            with transaction() as session:
+                row = add_secure_domain(session, form.domain.data or "", current_user.id)
+                audit.record("secure_domain_add", "secure_domain", row.domain)
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields)
         else:
-            audit.record("secure_domain_add", "secure_domain", row.domain)
-            db.session.commit()
             flash(
                 f"{row.domain} is now a secure domain: its recipients get notices in full",
                 "success",
@@ -67,8 +67,11 @@ def secure_domains() -> Any:
 @roles_required(Role.ADMIN)
 def remove_domain() -> Any:
     form = RemoveDomainForm()
-    if form.validate_on_submit() and remove_secure_domain(db.session(), form.domain.data or ""):
-        audit.record("secure_domain_remove", "secure_domain", form.domain.data)
-        db.session.commit()
-        flash(f"{form.domain.data} is no longer a secure domain", "success")
+    if form.validate_on_submit():
+        with transaction() as session:
+            removed = remove_secure_domain(session, form.domain.data or "")
+            if removed:
+                audit.record("secure_domain_remove", "secure_domain", form.domain.data)
+        if removed:
+            flash(f"{form.domain.data} is no longer a secure domain", "success")
     return redirect(url_for(".secure_domains"))

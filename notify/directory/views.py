@@ -41,6 +41,7 @@ from notify.directory.service import add_directory_contact as add_contact_to_ent
 from notify.extensions import db
 from notify.labels import role_title
 from notify.problems import InvalidInput
+from notify.transaction import transaction
 from notify.web.forms import add_problems
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -137,30 +138,29 @@ def edit_entry(section: str, code: str) -> Any:
         del form.api_key
     if form.validate_on_submit():
         try:
-            update = update_directory_entry(
-                _db(),
-                kind,
-                entry_.code,
-                notification_email=form.notification_email.data,
-                secure_email=bool(form.secure_email.data),
-                active=bool(form.active.data),
-                api_endpoint=form.api_endpoint.data if "api_endpoint" in form else None,
-                api_key=form.api_key.data if "api_key" in form else None,
-                secret_key=current_app.config["SECRET_KEY"],
-            )
+            with transaction() as session:
+                update = update_directory_entry(
+                    session,
+                    kind,
+                    entry_.code,
+                    notification_email=form.notification_email.data,
+                    secure_email=bool(form.secure_email.data),
+                    active=bool(form.active.data),
+                    api_endpoint=form.api_endpoint.data if "api_endpoint" in form else None,
+                    api_key=form.api_key.data if "api_key" in form else None,
+                    secret_key=current_app.config["SECRET_KEY"],
+                )
+                if update.changed:
+                    audit.record(
+                        "update",
+                        kind.value,
+                        entry_.code,
+                        fields=list(update.changed),
+                        released=update.released,
+                    )
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields)
         else:
-            if update.changed:
-                audit.record(
-                    "update",
-                    kind.value,
-                    entry_.code,
-                    fields=list(update.changed),
-                    released=update.released,
-                )
-            db.session.commit()
             flash(f"{entry_.name} saved.{_released_message(update.released)}", "success")
             return redirect(url_for(".entry", section=section, code=entry_.code))
     return render_template(
@@ -180,13 +180,12 @@ def add_contact(section: str, code: str) -> Any:
     form = ContactForm()
     if form.validate_on_submit():
         try:
-            contact = add_contact_to_entry(_db(), kind, entry_.code, form.to_details())
+            with transaction() as session:
+                contact = add_contact_to_entry(session, kind, entry_.code, form.to_details())
+                audit.record("create", "contact", contact.id, owner=entry_.code, role=contact.role)
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields)
         else:
-            audit.record("create", "contact", contact.id, owner=entry_.code, role=contact.role)
-            db.session.commit()
             flash(f"Contact {contact.name} added", "success")
             return redirect(url_for(".entry", section=section, code=entry_.code))
     return render_template(
@@ -202,13 +201,12 @@ def edit_contact(section: str, code: str, contact_id: int) -> Any:
     form = ContactForm(obj=contact)
     if form.validate_on_submit():
         try:
-            released = update_directory_contact(_db(), contact, form.to_details())
+            with transaction() as session:
+                released = update_directory_contact(session, contact, form.to_details())
+                audit.record("update", "contact", contact.id, owner=entry_.code, released=released)
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields)
         else:
-            audit.record("update", "contact", contact.id, owner=entry_.code, released=released)
-            db.session.commit()
             flash(f"Contact {contact.name} saved.{_released_message(released)}", "success")
             return redirect(url_for(".entry", section=section, code=entry_.code))
     active_form = ContactActiveForm(prefix=ACTIVE_PREFIX)
@@ -242,14 +240,15 @@ def _set_active(section: str, code: str, contact_id: int, active: bool) -> Any:
     if not ContactActiveForm(prefix=ACTIVE_PREFIX).validate_on_submit():
         abort(400)
     try:
-        released = set_contact_active(_db(), contact, active)
+        with transaction() as session:
+            released = set_contact_active(session, contact, active)
+            audit.record(
+                "reactivate" if active else "deactivate", "contact", contact.id, owner=entry_.code
+            )
     except InvalidInput as exc:
-        db.session.rollback()
         for messages in exc.fields.values():
             flash(" ".join(messages), "error")
         return redirect(url_for(".edit_contact", section=section, code=code, contact_id=contact_id))
-    audit.record("reactivate" if active else "deactivate", "contact", contact.id, owner=entry_.code)
-    db.session.commit()
     done = "reactivated" if active else "deactivated"
     flash(f"Contact {contact.name} {done}.{_released_message(released)}", "success")
     return redirect(url_for(".entry", section=section, code=entry_.code))

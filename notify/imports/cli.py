@@ -20,6 +20,7 @@ from notify.extensions import db
 from notify.imports.extract import ExtractError, NamedFile, read_extract
 from notify.imports.service import Report, compare_extract, confirm_import, stage_import
 from notify.problems import InvalidInput
+from notify.transaction import transaction
 
 
 @click.group(help="The case-management system's extracts (SSDA903 header and episodes).")
@@ -67,14 +68,15 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, email: str | None) ->
         except UnicodeDecodeError as exc:
             raise click.ClickException("The files must be CSV saved as UTF-8") from exc
     if dry_run:
-        report = compare_extract(db.session(), extract, ra)
-        _echo_report(report)
+        _echo_report(compare_extract(db.session(), extract, ra))
         click.echo("Dry run: nothing was kept.")
-        db.session.rollback()
         return
-    with click.progressbar(length=len(extract.stints), label="Comparing", file=None) as bar:
+    with (
+        transaction() as session,
+        click.progressbar(length=len(extract.stints), label="Comparing", file=None) as bar,
+    ):
         record = stage_import(
-            db.session(),
+            session,
             extract,
             responsible_authority_code=ra,
             source=", ".join(p.name for p in files),
@@ -82,8 +84,9 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, email: str | None) ->
             hold_above=int(current_app.config.get("CMS_IMPORT_HOLD_ABOVE", 50)),
             progress=lambda n: bar.update(n - bar.pos),
         )
-    audit.record("stage_import", "case_system_import", record.id, status=record.status, via="cli")
-    db.session.commit()
+        audit.record(
+            "stage_import", "case_system_import", record.id, status=record.status, via="cli"
+        )
     _echo_report(Report.from_json(record.report))
     if record.status == ImportStatus.SEEDED:
         click.echo(f"Import {record.id}: the first extract, seeded; nobody was notified.")
@@ -111,26 +114,27 @@ def confirm_command(import_id: int, email: str) -> None:
     changes = len(record.report.get("changes", []))
     today = today_uk()
     try:
-        with click.progressbar(length=changes, label="Applying", file=None) as bar:
+        with (
+            transaction() as session,
+            click.progressbar(length=changes, label="Applying", file=None) as bar,
+        ):
             outcome = confirm_import(
-                db.session(),
+                session,
                 record,
                 responsible_authority_code=str(current_app.config["HOME_AUTHORITY"]),
                 actor=user,
                 today=today,
                 progress=lambda n: bar.update(n - bar.pos),
             )
+            audit.record(
+                "confirm_import",
+                "case_system_import",
+                record.id,
+                via="cli",
+                **{k: v for k, v in outcome.items() if k != "skipped"},
+            )
     except InvalidInput as exc:
-        db.session.rollback()
-        raise click.ClickException(" ".join(" ".join(v) for v in exc.fields.values())) from exc
-    audit.record(
-        "confirm_import",
-        "case_system_import",
-        record.id,
-        via="cli",
-        **{k: v for k, v in outcome.items() if k != "skipped"},
-    )
-    db.session.commit()
+        raise click.ClickException(exc.messages) from exc
     click.echo(
         f"Applied {outcome['applied']} changes; {outcome['notifications']} notices written "
         f"({outcome['late']} late); {len(outcome['skipped'])} not applied."

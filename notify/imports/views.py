@@ -25,6 +25,7 @@ from notify.imports.service import (
     stage_import,
 )
 from notify.problems import InvalidInput
+from notify.transaction import transaction
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 ROLES = (Role.SQA_OFFICER, Role.MANAGER)
@@ -70,8 +71,8 @@ def index(form: UploadForm | None = None) -> Any:
     imports = db.session.scalars(
         select(CaseSystemImport).order_by(CaseSystemImport.id.desc()).limit(100)
     ).all()
-    audit.record("view_imports", "case_system_import", None)
-    db.session.commit()
+    with transaction():
+        audit.record("view_imports", "case_system_import", None)
     return render_template("views/imports/list.html", imports=imports, form=form or UploadForm())
 
 
@@ -91,16 +92,16 @@ def upload() -> Any:
     except (ExtractError, UnicodeDecodeError) as exc:
         form.episodes.errors = [*form.episodes.errors, _unreadable(exc)]
         return index(form), 400
-    record = stage_import(
-        db.session(),
-        extract,
-        responsible_authority_code=str(current_app.config["HOME_AUTHORITY"]),
-        source=", ".join(f.name for f in files),
-        actor_id=current_user.id,
-        hold_above=int(current_app.config.get("CMS_IMPORT_HOLD_ABOVE", 50)),
-    )
-    audit.record("stage_import", "case_system_import", record.id, status=record.status)
-    db.session.commit()
+    with transaction() as session:
+        record = stage_import(
+            session,
+            extract,
+            responsible_authority_code=str(current_app.config["HOME_AUTHORITY"]),
+            source=", ".join(f.name for f in files),
+            actor_id=current_user.id,
+            hold_above=int(current_app.config.get("CMS_IMPORT_HOLD_ABOVE", 50)),
+        )
+        audit.record("stage_import", "case_system_import", record.id, status=record.status)
     return redirect(url_for("imports.show", import_id=record.id))
 
 
@@ -114,8 +115,8 @@ def _unreadable(exc: Exception) -> str:
 @roles_required(*ROLES)
 def show(import_id: int) -> Any:
     record = _import_or_404(import_id)
-    audit.record("view_import", "case_system_import", record.id)
-    db.session.commit()
+    with transaction():
+        audit.record("view_import", "case_system_import", record.id)
     return render_template(
         "views/imports/show.html",
         record=record,
@@ -134,24 +135,23 @@ def confirm(import_id: int) -> Any:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        outcome = confirm_import(
-            db.session(),
-            record,
-            responsible_authority_code=str(current_app.config["HOME_AUTHORITY"]),
-            actor=current_user._get_current_object(),
-            today=today_uk(),
-        )
+        with transaction() as session:
+            outcome = confirm_import(
+                session,
+                record,
+                responsible_authority_code=str(current_app.config["HOME_AUTHORITY"]),
+                actor=current_user._get_current_object(),
+                today=today_uk(),
+            )
+            audit.record(
+                "confirm_import",
+                "case_system_import",
+                record.id,
+                **{k: v for k, v in outcome.items() if k != "skipped"},
+            )
     except InvalidInput as exc:
-        db.session.rollback()
-        flash(" ".join(" ".join(v) for v in exc.fields.values()))
+        flash(exc.messages)
         return redirect(url_for("imports.show", import_id=import_id))
-    audit.record(
-        "confirm_import",
-        "case_system_import",
-        record.id,
-        **{k: v for k, v in outcome.items() if k != "skipped"},
-    )
-    db.session.commit()
     flash(f"Applied {outcome['applied']} changes; {outcome['notifications']} notices written.")
     return redirect(url_for("imports.show", import_id=import_id))
 
@@ -163,11 +163,10 @@ def discard(import_id: int) -> Any:
     if not DiscardForm().validate_on_submit():
         abort(400)
     try:
-        discard_import(db.session(), record, actor=current_user._get_current_object())
+        with transaction() as session:
+            discard_import(session, record, actor=current_user._get_current_object())
+            audit.record("discard_import", "case_system_import", record.id)
     except InvalidInput as exc:
-        db.session.rollback()
-        flash(" ".join(" ".join(v) for v in exc.fields.values()))
+        flash(exc.messages)
         return redirect(url_for("imports.show", import_id=import_id))
-    audit.record("discard_import", "case_system_import", record.id)
-    db.session.commit()
     return redirect(url_for("imports.show", import_id=import_id))

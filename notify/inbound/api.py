@@ -33,6 +33,7 @@ from notify.inbound.service import (
     notices_of,
     receive_notice,
 )
+from notify.transaction import transaction
 
 SCOPE = "inbound:write"
 DEFAULT_RATE_LIMIT = "120/minute"
@@ -76,16 +77,22 @@ class Notices(MethodView):
         """
         client = current_client()
         try:
-            received = receive_notice(
-                db.session(),
-                client,
-                request.get_data(cache=True).decode("utf-8"),
-                payload,
-                utcnow(),
-                home_authority=current_app.config["HOME_AUTHORITY"],
-            )
+            with transaction() as session:
+                received = receive_notice(
+                    session,
+                    client,
+                    request.get_data(cache=True).decode("utf-8"),
+                    payload,
+                    utcnow(),
+                    home_authority=current_app.config["HOME_AUTHORITY"],
+                )
+                audit.record(
+                    "api_inbound_receive" if received.created else "api_inbound_retry",
+                    "inbound_notice",
+                    received.notice.id,
+                    reference=received.notice.reference,
+                )
         except NoticeProblems as exc:
-            db.session.rollback()
             fail_validation(exc.fields)
         except WrongAuthority as exc:
             _refused("wrong_authority", claimed=payload["placing_authority"])
@@ -98,18 +105,9 @@ class Notices(MethodView):
                 "before. Use a new reference for a new notice.",
                 code="reference_conflict",
             )
-        notice = received.notice
-        audit.record(
-            "api_inbound_receive" if received.created else "api_inbound_retry",
-            "inbound_notice",
-            notice.id,
-            reference=notice.reference,
-        )
-        try:
-            db.session.commit()
         except IntegrityError:
-            db.session.rollback()
             fail(409, "Someone else recorded this at the same moment. Read it again and retry.")
+        notice = received.notice
         location = url_for("inbound_api.OneNotice", notice_id=str(notice.id))
         return notice, 201 if received.created else 200, {"Location": location}
 
@@ -125,9 +123,11 @@ class Notices(MethodView):
         your last call to learn of decisions.
         """
         statement = notices_of(current_client().authority_code, query["since"])
-        notices = page_of(statement, pagination_parameters)
-        audit.record("api_inbound_list", "inbound_notice", None, notice_ids=[n.id for n in notices])
-        db.session.commit()
+        with transaction():
+            notices = page_of(statement, pagination_parameters)
+            audit.record(
+                "api_inbound_list", "inbound_notice", None, notice_ids=[n.id for n in notices]
+            )
         return notices
 
 
@@ -145,13 +145,12 @@ class OneNotice(MethodView):
         )
         if notice is None:
             fail(404, "There is no notice with that id.")
-        audit.record("api_inbound_view", "inbound_notice", notice.id)
-        db.session.commit()
+        with transaction():
+            audit.record("api_inbound_view", "inbound_notice", notice.id)
         return notice
 
 
 def _refused(reason: str, **detail: Any) -> None:
     """Audit a refusal that touched another authority's claim or a stored notice."""
-    db.session.rollback()
-    audit.record("api_inbound_refused", "inbound_notice", None, reason=reason, **detail)
-    db.session.commit()
+    with transaction():
+        audit.record("api_inbound_refused", "inbound_notice", None, reason=reason, **detail)

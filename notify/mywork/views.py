@@ -17,6 +17,7 @@ from notify.mywork.queries import (
     count_my_work,
     needing_action,
 )
+from notify.transaction import transaction
 
 bp = Blueprint("mywork", __name__, url_prefix="/my-work")
 
@@ -28,8 +29,8 @@ ROLES = (Role.SOCIAL_WORKER, Role.MANAGER)
 def index() -> Any:
     today = today_uk()
     children = caseload(db.session(), current_user.id, today)
-    audit.record("view", "caseload", None, results=len(children))
-    db.session.commit()
+    with transaction():
+        audit.record("view", "caseload", None, results=len(children))
     return render_template(
         "views/mywork/index.html",
         counts=count_my_work(db.session(), current_user.id, today),

@@ -6,24 +6,19 @@ found", so the API never reveals another authority's records.
 """
 
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from typing import Any
 
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from models import Child, Notification, Placement
 from notify import audit
 from notify.apikit import (
+    api_transaction,
     current_client,
     fail,
-    fail_validation,
-    map_fields,
     page_of,
     require_scope,
 )
@@ -42,7 +37,6 @@ from notify.placements.schemas import (
     PlacementRequest,
 )
 from notify.placements.service import ChildDetails, end_placement, record_child, record_placement
-from notify.problems import Conflict, InvalidInput
 
 SCOPE = "placements:write"
 # Ids are opaque strings to callers; ours are row numbers, small enough for any database.
@@ -77,15 +71,15 @@ class Children(MethodView):
         )
         if "case_reference" in query:
             statement = statement.where(Child.case_reference == query["case_reference"])
-        children = page_of(statement.order_by(Child.id), pagination_parameters)
-        audit.record(
-            "api_child_search",
-            "child",
-            None,
-            case_reference=query.get("case_reference"),
-            child_ids=[c.id for c in children],
-        )
-        db.session.commit()
+        with api_transaction():
+            children = page_of(statement.order_by(Child.id), pagination_parameters)
+            audit.record(
+                "api_child_search",
+                "child",
+                None,
+                case_reference=query.get("case_reference"),
+                child_ids=[c.id for c in children],
+            )
         return children
 
     @require_scope(SCOPE)
@@ -93,10 +87,11 @@ class Children(MethodView):
     @blp.response(201, ChildSchema)
     def post(self, details: ChildDetails) -> Any:
         """Record a child we look after"""
-        with _service_problems():
-            child = record_child(db.session(), details, current_client().authority_code, today_uk())
-        audit.record("api_child_create", "child", child.id)
-        _commit("A child with this case reference was recorded at the same moment.")
+        with api_transaction(
+            conflict="A child with this case reference was recorded at the same moment."
+        ) as session:
+            child = record_child(session, details, current_client().authority_code, today_uk())
+            audit.record("api_child_create", "child", child.id)
         return child, 201, {"Location": url_for("children_api.OneChild", child_id=str(child.id))}
 
 
@@ -106,9 +101,9 @@ class OneChild(MethodView):
     @blp.response(200, ChildSchema)
     def get(self, child_id: str) -> Child:
         """Read a child's record, with their placements"""
-        child = _own_child(child_id)
-        audit.record("api_child_view", "child", child.id)
-        db.session.commit()
+        child = own_child(child_id)
+        with api_transaction():
+            audit.record("api_child_view", "child", child.id)
         return child
 
 
@@ -123,25 +118,24 @@ class ChildPlacements(MethodView):
         Answers with the placement, the fields derived from its postcode and the
         notifications it caused, including the end notices of the placement it replaces.
         """
-        child = _own_child(child_id)
-        with _service_problems(PLACEMENT_PATHS):
+        child = own_child(child_id)
+        with api_transaction(PLACEMENT_PATHS) as session:
             recorded = record_placement(
-                db.session(),
+                session,
                 child,
                 body.details,
                 expected_version=child.version if body.version is None else body.version,
                 actor_id=None,
                 today=today_uk(),
             )
-        db.session.flush()
-        audit.record(
-            "api_placement_record",
-            "child",
-            child.id,
-            placement_id=recorded.placement.id,
-            notification_ids=[n.id for n in recorded.notifications],
-        )
-        _commit()
+            session.flush()
+            audit.record(
+                "api_placement_record",
+                "child",
+                child.id,
+                placement_id=recorded.placement.id,
+                notification_ids=[n.id for n in recorded.notifications],
+            )
         return PlacementChange(recorded.placement, recorded.notifications), 201
 
 
@@ -152,11 +146,11 @@ class EndPlacement(MethodView):
     @blp.response(200, PlacementChangeSchema)
     def post(self, body: EndRequest, child_id: str, placement_id: str) -> PlacementChange:
         """End a placement with no new one (the child leaves care or goes missing)"""
-        child = _own_child(child_id)
+        child = own_child(child_id)
         placement = _placement_of(child, placement_id)
-        with _service_problems():
+        with api_transaction() as session:
             recorded = end_placement(
-                db.session(),
+                session,
                 child,
                 placement,
                 end_date=body.end_date,
@@ -165,15 +159,14 @@ class EndPlacement(MethodView):
                 expected_version=child.version if body.version is None else body.version,
                 today=today_uk(),
             )
-        db.session.flush()
-        audit.record(
-            "api_placement_end",
-            "child",
-            child.id,
-            placement_id=placement.id,
-            notification_ids=[n.id for n in recorded.notifications],
-        )
-        _commit()
+            session.flush()
+            audit.record(
+                "api_placement_end",
+                "child",
+                child.id,
+                placement_id=placement.id,
+                notification_ids=[n.id for n in recorded.notifications],
+            )
         return PlacementChange(placement, recorded.notifications)
 
 
@@ -183,7 +176,7 @@ class ChildNotifications(MethodView):
     @blp.response(200, NotificationSchema(many=True))
     def get(self, child_id: str) -> list[Notification]:
         """The notifications about a child, oldest first"""
-        child = _own_child(child_id)
+        child = own_child(child_id)
         notifications = list(
             db.session.scalars(
                 select(Notification)
@@ -191,12 +184,14 @@ class ChildNotifications(MethodView):
                 .order_by(Notification.id)
             )
         )
-        audit.record("api_notifications_view", "child", child.id)
-        db.session.commit()
+        with api_transaction():
+            audit.record("api_notifications_view", "child", child.id)
         return notifications
 
 
-def _own_child(child_id: str) -> Child:
+def own_child(child_id: str) -> Child:
+    """The caller's own child with that id, else the API's 404 (the same for a child of
+    another authority as for none: the API does not say which ids exist)."""
     child = db.session.get(Child, int(child_id)) if ROW_ID.fullmatch(child_id) else None
     if child is None or child.responsible_authority_code != current_client().authority_code:
         fail(404, "There is no child with that id.")
@@ -210,28 +205,3 @@ def _placement_of(child: Child, placement_id: str) -> Placement:
     if placement is None or placement.child_id != child.id:
         fail(404, "This child has no placement with that id.")
     return placement
-
-
-@contextmanager
-def _service_problems(paths: Mapping[str, str] | None = None) -> Iterator[None]:
-    """Answer the service's refusals as API errors, with the API's field paths."""
-    try:
-        yield
-    except InvalidInput as exc:
-        db.session.rollback()
-        fail_validation(map_fields(exc.fields, paths or {}))
-    except Conflict as exc:
-        db.session.rollback()
-        fail(409, f"{exc}. Read it again and retry with its new version.", code="stale_version")
-    except IntegrityError:
-        # Another request wrote the same unique values between the service's check and ours.
-        db.session.rollback()
-        fail(409, "Someone else recorded this at the same moment. Read it again and retry.")
-
-
-def _commit(conflict_message: str = "Someone else changed this record at the same moment.") -> None:
-    try:
-        db.session.commit()
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        fail(409, f"{conflict_message} Read it again and retry.")

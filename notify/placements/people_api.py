@@ -9,10 +9,10 @@ from flask_smorest import Blueprint
 
 from models import Child, Contact
 from notify import audit
-from notify.apikit import fail, require_scope
+from notify.apikit import api_transaction, fail, require_scope
 from notify.calendar import today_uk
 from notify.extensions import db
-from notify.placements.api import ROW_ID, SCOPE, _commit, _own_child, _service_problems
+from notify.placements.api import ROW_ID, SCOPE, own_child
 from notify.placements.people import PersonDetails, change_person, end_person, record_person
 from notify.placements.people_schemas import (
     PersonInSchema,
@@ -46,10 +46,10 @@ class People(MethodView):
     @blp.response(200, PersonSchema(many=True))
     def get(self, child_id: str) -> list[Contact]:
         """The child's people, current first, then those ended (history is kept)"""
-        child = _own_child(child_id)
+        child = own_child(child_id)
         people = sorted(child.contacts, key=lambda c: (not c.active, c.id))
-        audit.record("api_people_view", "child", child.id)
-        db.session.commit()
+        with api_transaction():
+            audit.record("api_people_view", "child", child.id)
         return people
 
     @require_scope(SCOPE)
@@ -57,18 +57,17 @@ class People(MethodView):
     @blp.response(201, PersonSchema)
     def post(self, details: PersonDetails, child_id: str) -> Any:
         """Record one of the child's people"""
-        child = _own_child(child_id)
-        with _service_problems(PERSON_PATHS):
-            person = record_person(db.session(), child, details, today_uk())
-        audit.record(
-            "api_person_record",
-            "child",
-            child.id,
-            contact_id=person.id,
-            role=person.role,
-            withheld=person.withheld,
-        )
-        _commit()
+        child = own_child(child_id)
+        with api_transaction(PERSON_PATHS) as session:
+            person = record_person(session, child, details, today_uk())
+            audit.record(
+                "api_person_record",
+                "child",
+                child.id,
+                contact_id=person.id,
+                role=person.role,
+                withheld=person.withheld,
+            )
         location = url_for("people_api.Person", child_id=str(child.id), contact_id=str(person.id))
         return person, 201, {"Location": location}
 
@@ -79,10 +78,10 @@ class Person(MethodView):
     @blp.response(200, PersonSchema)
     def get(self, child_id: str, contact_id: str) -> Contact:
         """One of the child's people"""
-        child = _own_child(child_id)
+        child = own_child(child_id)
         person = _person_of(child, contact_id)
-        audit.record("api_person_view", "child", child.id, contact_id=person.id)
-        db.session.commit()
+        with api_transaction():
+            audit.record("api_person_view", "child", child.id, contact_id=person.id)
         return person
 
     @require_scope(SCOPE)
@@ -90,23 +89,24 @@ class Person(MethodView):
     @blp.response(200, PersonSchema)
     def patch(self, body: dict[str, Any], child_id: str, contact_id: str) -> Contact:
         """Change some of a person's details (only the fields given)"""
-        child = _own_child(child_id)
+        child = own_child(child_id)
         person = _person_of(child, contact_id)
-        with _service_problems(PERSON_PATHS):
-            changed = change_person(db.session(), person, person_changes(body), today_uk())
-        audit.record("api_person_change", "child", child.id, contact_id=person.id, changed=changed)
-        _commit()
+        with api_transaction(PERSON_PATHS) as session:
+            changed = change_person(session, person, person_changes(body), today_uk())
+            audit.record(
+                "api_person_change", "child", child.id, contact_id=person.id, changed=changed
+            )
         return person
 
     @require_scope(SCOPE)
     @blp.response(200, PersonSchema)
     def delete(self, child_id: str, contact_id: str) -> Contact:
         """End a person from today: kept in the history, told of nothing more"""
-        child = _own_child(child_id)
+        child = own_child(child_id)
         person = _person_of(child, contact_id)
-        if end_person(db.session(), person, today_uk()):
-            audit.record("api_person_end", "child", child.id, contact_id=person.id)
-        _commit()
+        with api_transaction() as session:
+            if end_person(session, person, today_uk()):
+                audit.record("api_person_end", "child", child.id, contact_id=person.id)
         return person
 
 

@@ -15,6 +15,7 @@ from notify.placements.people import change_person, end_person, person_fields, r
 from notify.placements.people_forms import EndPersonForm, PersonForm
 from notify.placements.views import RECORD_ROLES, _may, _our_child_or_404, bp
 from notify.problems import InvalidInput
+from notify.transaction import transaction
 from notify.web.forms import add_problems
 
 # Where the service names a field differently from the form.
@@ -46,8 +47,8 @@ def _person_or_404(child: Child, person_id: int) -> Contact:
 def people_page(child_id: int) -> Any:
     child = _our_child_or_404(child_id)
     people = sorted(child.contacts, key=lambda c: (not c.active, c.role, c.id))
-    audit.record("people_view", "child", child.id)
-    db.session.commit()
+    with transaction():
+        audit.record("people_view", "child", child.id)
     return render_template(
         "views/placements/people.html",
         child=child,
@@ -64,20 +65,19 @@ def add_person(child_id: int) -> Any:
     form = PersonForm()
     if form.validate_on_submit():
         try:
-            person = record_person(db.session(), child, form.to_details(), today_uk())
+            with transaction() as session:
+                person = record_person(session, child, form.to_details(), today_uk())
+                audit.record(
+                    "person_record",
+                    "child",
+                    child.id,
+                    contact_id=person.id,
+                    role=person.role,
+                    withheld=person.withheld,
+                )
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields, FORM_FIELDS)
         else:
-            audit.record(
-                "person_record",
-                "child",
-                child.id,
-                contact_id=person.id,
-                role=person.role,
-                withheld=person.withheld,
-            )
-            db.session.commit()
             flash(f"{person.name} added to the child’s people", "success")
             return redirect(_next_or(url_for(".people_page", child_id=child.id)))
     return render_template(
@@ -93,16 +93,16 @@ def change_person_page(child_id: int, person_id: int) -> Any:
     form = PersonForm() if request.method == "POST" else PersonForm.of(person)
     if person.active and form.validate_on_submit():
         try:
-            changed = change_person(
-                db.session(), person, person_fields(form.to_details()), today_uk()
-            )
-            audit.record("person_change", "child", child.id, contact_id=person.id, changed=changed)
-            db.session.commit()
+            with transaction() as session:
+                changed = change_person(
+                    session, person, person_fields(form.to_details()), today_uk()
+                )
+                audit.record(
+                    "person_change", "child", child.id, contact_id=person.id, changed=changed
+                )
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields, FORM_FIELDS)
         except StaleDataError:
-            db.session.rollback()
             flash("Someone else changed this record at the same moment: check it again", "error")
         else:
             flash(f"{person.name}’s details saved", "success")
@@ -119,9 +119,9 @@ def end_person_page(child_id: int, person_id: int) -> Any:
     person = _person_or_404(child, person_id)
     form = EndPersonForm()
     if form.validate_on_submit():
-        if end_person(db.session(), person, today_uk()):
-            audit.record("person_end", "child", child.id, contact_id=person.id)
-        db.session.commit()
+        with transaction() as session:
+            if end_person(session, person, today_uk()):
+                audit.record("person_end", "child", child.id, contact_id=person.id)
         flash(f"{person.name} is no longer one of the child’s people", "success")
         return redirect(url_for(".people_page", child_id=child.id))
     return render_template(

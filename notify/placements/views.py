@@ -57,6 +57,7 @@ from notify.placements.service import (
     record_placement,
 )
 from notify.problems import Conflict, InvalidInput
+from notify.transaction import transaction
 from notify.web.forms import add_problems, options
 
 bp = Blueprint("placements", __name__, url_prefix="/children")
@@ -139,8 +140,8 @@ def find_child() -> Any:
                 select(Authority.code, Authority.name).where(Authority.code.in_(codes_))
             ).all()
         )
-        audit.record("search", "child", None, results=len(results))
-        db.session.commit()
+        with transaction():
+            audit.record("search", "child", None, results=len(results))
     return render_template(
         "views/placements/find_child.html",
         form=form,
@@ -202,13 +203,12 @@ def add_child() -> Any:
         form.social_worker_id.data = str(current_user.id)
     if form.validate_on_submit():
         try:
-            child = record_child(_db(), form.to_details(), _home_authority(), today)
+            with transaction():
+                child = record_child(_db(), form.to_details(), _home_authority(), today)
+                audit.record("create", "child", child.id)
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields, CHILD_FIELD_ALIASES)
         else:
-            audit.record("create", "child", child.id)
-            db.session.commit()
             flash(f"Child {child.case_reference} added", "success")
             return redirect(url_for(".child_page", child_id=child.id))
     return render_template("views/placements/add_child.html", form=form)
@@ -251,8 +251,8 @@ def child_page(child_id: int) -> Any:
         PlacementRecord(p, notifications[p.id], _approval_statuses(child, p) if ours else [])
         for p in reversed(child.placements)
     ]
-    audit.record("view", "child", child.id)
-    db.session.commit()
+    with transaction():
+        audit.record("view", "child", child.id)
     return render_template(
         "views/placements/child.html",
         child=child,
@@ -431,22 +431,22 @@ def check_move(child_id: int) -> Any:
     if confirm.validate_on_submit():
         is_move = child.current_placement is not None
         try:
-            recorded = record_placement(
-                _db(),
-                child,
-                details,
-                expected_version=draft["version"],
-                actor_id=current_user.id,
-                today=today,
-            )
-            audit.record("record_placement", "placement", recorded.placement.id, child_id=child.id)
-            db.session.commit()
+            with transaction():
+                recorded = record_placement(
+                    _db(),
+                    child,
+                    details,
+                    expected_version=draft["version"],
+                    actor_id=current_user.id,
+                    today=today,
+                )
+                audit.record(
+                    "record_placement", "placement", recorded.placement.id, child_id=child.id
+                )
         except (Conflict, StaleDataError):
-            db.session.rollback()
             return _move_conflict(child, key, draft)
         except InvalidInput as exc:
             # The facts moved between check and confirm (a new day, a changed directory).
-            db.session.rollback()
             return _move_form_with_problems(child, draft, exc, today)
         session.pop(key, None)
         flash(
@@ -620,23 +620,21 @@ def check_end(child_id: int, placement_id: int) -> Any:
     confirm = ConfirmForm()
     if confirm.validate_on_submit():
         try:
-            recorded = end_placement(
-                _db(),
-                child,
-                placement,
-                end_date=end_date,
-                end_reason=draft["end_reason"],
-                destination=draft["destination"],
-                expected_version=draft["version"],
-                today=today,
-            )
-            audit.record("end_placement", "placement", placement.id, child_id=child.id)
-            db.session.commit()
+            with transaction():
+                recorded = end_placement(
+                    _db(),
+                    child,
+                    placement,
+                    end_date=end_date,
+                    end_reason=draft["end_reason"],
+                    destination=draft["destination"],
+                    expected_version=draft["version"],
+                    today=today,
+                )
+                audit.record("end_placement", "placement", placement.id, child_id=child.id)
         except (Conflict, StaleDataError):
-            db.session.rollback()
             return _end_conflict(child, placement, key, draft)
         except InvalidInput as exc:
-            db.session.rollback()
             form = _end_form(child, draft, today)
             add_problems(form, exc.fields)
             return render_template(
@@ -696,28 +694,27 @@ def approve(child_id: int, placement_id: int, level: str) -> Any:
     form = ApprovalForm(data={"level": level})
     if status.decision is None and form.validate_on_submit():
         try:
-            approval = record_approval(
-                _db(),
-                placement,
-                level=level,
-                decision=form.decision.data or "",
-                approver_id=current_user.id,
-                area_authority_consulted=bool(form.area_authority_consulted.data),
-                care_plan_sent=bool(form.care_plan_sent.data),
-                note=form.note.data or None,
-            )
-            db.session.flush()
-            audit.record(
-                "record_approval",
-                "placement",
-                placement.id,
-                approval_id=approval.id,
-                level=level,
-                decision=approval.decision,
-            )
-            db.session.commit()
+            with transaction():
+                approval = record_approval(
+                    _db(),
+                    placement,
+                    level=level,
+                    decision=form.decision.data or "",
+                    approver_id=current_user.id,
+                    area_authority_consulted=bool(form.area_authority_consulted.data),
+                    care_plan_sent=bool(form.care_plan_sent.data),
+                    note=form.note.data or None,
+                )
+                db.session.flush()
+                audit.record(
+                    "record_approval",
+                    "placement",
+                    placement.id,
+                    approval_id=approval.id,
+                    level=level,
+                    decision=approval.decision,
+                )
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields, {"level": "decision"})
         else:
             flash(f"Decision recorded: placement {approval.decision}", "success")

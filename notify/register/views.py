@@ -68,6 +68,7 @@ from notify.register.service import (
     reconcile,
     reject_notice,
 )
+from notify.transaction import transaction
 from notify.web.forms import add_problems
 
 bp = Blueprint("register", __name__)
@@ -195,13 +196,12 @@ def assign(notice_id: int) -> Any:
         abort(400)
     to_me = form.action.data == "take"
     try:
-        assign_notice(_db(), found.id, current_user.id if to_me else None)
+        with transaction() as session:
+            assign_notice(session, found.id, current_user.id if to_me else None)
+            audit.record("assign" if to_me else "unassign", "inbound_notice", found.id)
     except CannotDecide as exc:
-        db.session.rollback()
         flash(str(exc), "info")
         return redirect(url_for(".notice", notice_id=notice_id))
-    audit.record("assign" if to_me else "unassign", "inbound_notice", found.id)
-    db.session.commit()
     flash(
         f"Notice {found.reference} is assigned to you"
         if to_me
@@ -236,8 +236,8 @@ def _notice_page(notice: InboundNotice, status: int = 200, **context: Any) -> An
         .where(Notification.inbound_notice_id == notice.id, Notification.event == Event.QUERY)
         .order_by(Notification.id)
     ).all()
-    audit.record("view", "inbound_notice", notice.id)
-    db.session.commit()
+    with transaction():
+        audit.record("view", "inbound_notice", notice.id)
     context.setdefault("accept_form", AcceptForm())
     return render_template(
         "views/register/notice.html",
@@ -270,33 +270,32 @@ def accept(notice_id: int) -> Any:
     if not form.validate_on_submit():
         return _notice_page(found, 400, accept_form=form)
     try:
-        done = accept_notice(
-            _db(),
-            found.id,
-            home_authority_code=_home(),
-            user_id=current_user.id,
-            today=today_uk(),
-        )
+        with transaction() as session:
+            done = accept_notice(
+                session,
+                found.id,
+                home_authority_code=_home(),
+                user_id=current_user.id,
+                today=today_uk(),
+            )
+            if not done.already_accepted:
+                audit.record(
+                    "accept",
+                    "inbound_notice",
+                    done.notice.id,
+                    child_id=done.child.id,
+                    placement_id=done.placement.id,
+                    created_child=done.created_child,
+                    notifications=[n.id for n in done.notifications],
+                )
     except InvalidInput as exc:
-        db.session.rollback()
         return _notice_page(_notice_or_404(notice_id), 422, problems=exc.fields)
     except CannotDecide as exc:
-        db.session.rollback()
         flash(str(exc), "info")
         return redirect(url_for(".notice", notice_id=notice_id))
     if done.already_accepted:
         flash(f"Notice {done.notice.reference} had already been accepted", "info")
         return redirect(url_for("placements.child_page", child_id=done.child.id))
-    audit.record(
-        "accept",
-        "inbound_notice",
-        done.notice.id,
-        child_id=done.child.id,
-        placement_id=done.placement.id,
-        created_child=done.created_child,
-        notifications=[n.id for n in done.notifications],
-    )
-    db.session.commit()
     what = "added to the register" if done.created_child else "register updated"
     flash(f"Notice {done.notice.reference} accepted: {what}", "success")
     return redirect(url_for("placements.child_page", child_id=done.child.id))
@@ -312,23 +311,21 @@ def query(notice_id: int) -> Any:
         return redirect(url_for(".notice", notice_id=found.id))
     if form.validate_on_submit():
         try:
-            sent = query_notice(
-                _db(),
-                found.id,
-                question=form.question.data or "",
-                user_id=current_user.id,
-                today=today_uk(),
-            )
+            with transaction() as session:
+                sent = query_notice(
+                    session,
+                    found.id,
+                    question=form.question.data or "",
+                    user_id=current_user.id,
+                    today=today_uk(),
+                )
+                audit.record("query", "inbound_notice", found.id, notification_id=sent.id)
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields)
         except CannotDecide as exc:
-            db.session.rollback()
             flash(str(exc), "info")
             return redirect(url_for(".notice", notice_id=notice_id))
         else:
-            audit.record("query", "inbound_notice", found.id, notification_id=sent.id)
-            db.session.commit()
             flash(f"Query sent about notice {found.reference}: it stays on the queue", "success")
             return redirect(url_for(".queue"))
     return render_template(
@@ -357,23 +354,21 @@ def reject(notice_id: int) -> Any:
         return redirect(url_for(".notice", notice_id=found.id))
     if form.validate_on_submit():
         try:
-            reject_notice(
-                _db(),
-                found.id,
-                reason=form.reason.data or "",
-                detail=form.detail.data,
-                user_id=current_user.id,
-            )
+            with transaction() as session:
+                reject_notice(
+                    session,
+                    found.id,
+                    reason=form.reason.data or "",
+                    detail=form.detail.data,
+                    user_id=current_user.id,
+                )
+                audit.record("reject", "inbound_notice", found.id, reason=form.reason.data)
         except InvalidInput as exc:
-            db.session.rollback()
             add_problems(form, exc.fields)
         except CannotDecide as exc:
-            db.session.rollback()
             flash(str(exc), "info")
             return redirect(url_for(".notice", notice_id=notice_id))
         else:
-            audit.record("reject", "inbound_notice", found.id, reason=form.reason.data)
-            db.session.commit()
             flash(f"Notice {found.reference} rejected", "success")
             return redirect(url_for(".queue"))
     return render_template("views/register/reject.html", form=form, notice=found)
@@ -417,14 +412,14 @@ def register_csv() -> Any:
     birth are in it (never in a log)."""
     today, now = today_uk(), _now()
     filters = _filter_form().filters()
-    audit.record("export", "host_register", None, **filters.as_args())
     # Written whole before it is sent: streaming would hold the transaction open.
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
-    for row in register_export(_db(), _home(), today, filters, now):
-        writer.writerow([_cell(v) for v in row])
-    db.session.commit()
+    with transaction() as session:
+        audit.record("export", "host_register", None, **filters.as_args())
+        for row in register_export(session, _home(), today, filters, now):
+            writer.writerow([_cell(v) for v in row])
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="host-register-{today.isoformat()}.csv"'
@@ -453,15 +448,15 @@ def reconcile_register() -> Any:
     form = ReconcileForm()
     if not form.validate_on_submit():
         abort(400)
-    done = reconcile(_db(), home_authority_code=_home(), today=today_uk())
-    audit.record(
-        "reconcile",
-        "host_register",
-        None,
-        notifications=[n.id for n in done.written],
-        already_today=list(done.already_today),
-    )
-    db.session.commit()
+    with transaction() as session:
+        done = reconcile(session, home_authority_code=_home(), today=today_uk())
+        audit.record(
+            "reconcile",
+            "host_register",
+            None,
+            notifications=[n.id for n in done.written],
+            already_today=list(done.already_today),
+        )
     written = len(done.written)
     if written:
         flash(

@@ -12,6 +12,7 @@ from notify.extensions import db
 from notify.reports import outputs
 from notify.reports.service import make_placed_out_report
 from notify.reports.ssda903 import CollectionYear, export_return
+from notify.transaction import transaction
 
 FIRST_YEAR, LAST_YEAR = 2015, 2100
 
@@ -37,11 +38,11 @@ def ssda903() -> None:
 def export_command(year: int, out: Path) -> None:
     """Write header.csv and episodes.csv for the collection year ending 31 March YEAR."""
     collection = CollectionYear(year)
-    children, episodes = export_return(
-        db.session(), str(current_app.config["HOME_AUTHORITY"]), collection, out
-    )
-    audit.record("export_ssda903", "ssda903", year, children=children, via="cli")
-    db.session.commit()
+    with transaction() as session:
+        children, episodes = export_return(
+            session, str(current_app.config["HOME_AUTHORITY"]), collection, out
+        )
+        audit.record("export_ssda903", "ssda903", year, children=children, via="cli")
     click.echo(
         f"Wrote {children} children and {episodes} episodes for {collection.start:%-d %B %Y} "
         f"to {collection.end:%-d %B %Y} to {out}."
@@ -79,8 +80,8 @@ def placed_out_command(on: datetime, form: str, out: Path | None) -> None:
             "views/reports/placed_out_print.html", report=report, authority=name,
             sections=outputs.sections(report), headline=outputs.headline(report),
         )  # fmt: skip
-    audit.record("view_report", "placed_out_of_area", on.date().isoformat(), via="cli")
-    db.session.commit()
+    with transaction():
+        audit.record("view_report", "placed_out_of_area", on.date().isoformat(), via="cli")
     if out is None:
         click.echo(body)
     elif isinstance(body, bytes):

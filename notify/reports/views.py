@@ -23,6 +23,7 @@ from notify.reports import outputs
 from notify.reports.placed_out import Report
 from notify.reports.service import make_placed_out_report
 from notify.reports.ssda903 import CollectionYear, write_return
+from notify.transaction import transaction
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 ROLES = (Role.SQA_OFFICER, Role.MANAGER)
@@ -51,9 +52,9 @@ def placed_out_of_area() -> Any:
     form = request.args.get("format", "html")
     if form not in FORMATS:
         abort(404)
-    report = make_placed_out_report(db.session(), _home(), on)
-    audit.record("view_report", "placed_out_of_area", on.isoformat(), format=form)
-    db.session.commit()
+    with transaction() as session:
+        report = make_placed_out_report(session, _home(), on)
+        audit.record("view_report", "placed_out_of_area", on.isoformat(), format=form)
     home = db.session.get(Authority, _home())
     name = home.name if home else _home()
     filename = f"placed-out-of-area-{on.isoformat()}"
@@ -114,9 +115,9 @@ def ssda903() -> Any:
     if not 2015 <= year.ending <= 2100:
         abort(400)
     header, episodes = io.StringIO(), io.StringIO()
-    children, rows = write_return(db.session(), _home(), year, header, episodes)
-    audit.record("export_ssda903", "ssda903", year.ending, children=children)
-    db.session.commit()
+    with transaction() as session:
+        children, rows = write_return(session, _home(), year, header, episodes)
+        audit.record("export_ssda903", "ssda903", year.ending, children=children)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("header.csv", header.getvalue())
