@@ -31,13 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from models import DistrictHealthBody, Postcode, User  # noqa: E402
 from models.base import Base  # noqa: E402
+from notify.codes import EPISODE_COLUMNS, HEADER_COLUMNS  # noqa: E402
 from notify.geography.reference import load_reference  # noqa: E402
-from notify.imports.extract import (  # noqa: E402
-    EPISODE_COLUMNS,
-    HEADER_COLUMNS,
-    NamedFile,
-    read_extract,
-)
+from notify.imports.extract import NamedFile, read_extract  # noqa: E402
 from notify.imports.service import confirm_import, stage_import  # noqa: E402
 
 SIZES = (1_000, 10_000)

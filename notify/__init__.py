@@ -7,8 +7,9 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import Engine, event
 
+from models.notifications import notice_reference
 from notify import config as settings
-from notify.extensions import api, csrf, db, limiter, login, mail, migrate
+from notify.extensions import api, csrf, db, limiter, login, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +44,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             if engine.dialect.name == "sqlite":
                 configure_sqlite(engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    mail.init_app(app)
     login.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -109,6 +109,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(
         event_title=labels.event_title,
         role_title=labels.role_title,
+        notice_reference=notice_reference,
         acknowledge_within=app.config["ACKNOWLEDGE_WITHIN_WORKING_DAYS"],
     )
     logs.init_app(app)

@@ -12,6 +12,26 @@ from types import MappingProxyType
 
 YEARS = ("2023-24", "2024-25", "2025-26")
 
+# The columns of the return's header and episodes files.
+HEADER_COLUMNS = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
+EPISODE_COLUMNS = (
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+)
+# 903 types with no provider (the DfE leaves PLACE_PROVIDER blank for them).
+NO_PROVIDER = frozenset({"T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"})
+
 # Placement type (PLACE), 2023-24.
 _PLACE_2023 = {
     "A3": "Placed for adoption with parental/guardian consent with current foster carer(s) "

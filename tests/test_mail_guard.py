@@ -1,16 +1,12 @@
-"""The guard every test runs under: mail by SMTP, by the GOV.UK Notify API or by Flask-Mail
-that the test did not set up is named (and fails the test at its end); what it set up is
+"""The guard every test runs under: mail by SMTP or by the GOV.UK Notify API that the test
+did not set up is named (and fails the test at its end); what it set up is
 not. Each test sends for real, sees the guard name it, then expects it so that it passes."""
 
 import smtplib
 import uuid
 
-from flask_mail import Message
 from pytest_httpserver import HTTPServer
 
-from notify import create_app
-from notify.config import for_testing
-from notify.extensions import mail
 from notify.notifications.channels.govuk_notify import GovukNotifyChannel
 from tests.support.builders import create_message
 from tests.support.mail import MailGuard
@@ -45,14 +41,4 @@ def test_a_call_to_a_notify_api_the_test_did_not_set_up_is_named(
 
     assert mail_guard.unexpected() == [f"GOV.UK Notify {httpserver.host}:{httpserver.port}"]
     mail_guard.expect(httpserver.port)
-    assert mail_guard.unexpected() == []
-
-
-def test_a_flask_mail_message_the_test_did_not_expect_is_named(mail_guard: MailGuard) -> None:
-    app = create_app(for_testing("sqlite://"))  # no database needed
-    with app.app_context():
-        mail.send(Message("Hello", recipients=["someone@example.gov.uk"], body="Hi"))
-
-    assert mail_guard.unexpected() == ["Flask-Mail to ['someone@example.gov.uk']"]
-    mail_guard.flask_mail_expected = True  # as the mail_outbox fixture does
     assert mail_guard.unexpected() == []

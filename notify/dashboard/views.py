@@ -24,7 +24,7 @@ from models.enums import Division, RecipientKind, Role
 from notify import audit
 from notify.auth import roles_required
 from notify.calendar import today_uk, uk_date
-from notify.dashboard import charts, lists
+from notify.dashboard import lists
 from notify.dashboard.forms import ChaseFilterForm
 from notify.dashboard.queries import (
     ChaseFilters,
@@ -40,6 +40,7 @@ from notify.dashboard.queries import (
 from notify.extensions import db
 from notify.labels import event_title
 from notify.notifications.calendars import working_day_calendars
+from notify.web import charts
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

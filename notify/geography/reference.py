@@ -31,6 +31,7 @@ from models.reference import (
     ReferenceVersion,
     Succession,
 )
+from notify.calendar import today_uk
 from notify.geography.postcode import PostcodeError, normalise_postcode
 from notify.geography.store import forget_index, geography_index
 from notify.labels import place_name
@@ -372,7 +373,7 @@ def import_onspd(
     `today`, for an administrator to name and address in the directory.
     progress(n) is called with the number of bytes read since its last call.
     """
-    today = today or date.today()
+    today = today or today_uk()
     counts = dict.fromkeys(
         (
             "live",

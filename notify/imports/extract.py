@@ -19,24 +19,9 @@ from functools import lru_cache
 from typing import TextIO
 
 from notify import codes
+from notify.codes import EPISODE_COLUMNS, HEADER_COLUMNS, NO_PROVIDER
 from notify.geography.postcode import PostcodeError, normalise_postcode
 
-HEADER_COLUMNS = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
-EPISODE_COLUMNS = (
-    "CHILD",
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-)
 MAPPING_COLUMNS = ("field", "description", "code")
 
 # The 903 ETHNIC codes (DfE census codes).
@@ -46,8 +31,6 @@ ETHNIC_CODES = frozenset(
 )
 # 1 and 2 until 2023-24; M, F and U from 2024-25
 SEX_CODES = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
-# 903 types with no provider (the DfE leaves PLACE_PROVIDER blank for them).
-NO_PROVIDER = frozenset({"T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"})
 # Temporary moves are episodes in the 903 but not placements with notices of their own.
 TEMPORARY = frozenset({"T0", "T1", "T2", "T3", "T4"})
 MAPPABLE: tuple[str, ...] = ("SEX", "ETHNIC", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER")

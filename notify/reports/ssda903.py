@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Child, Placement
-from notify.imports.extract import EPISODE_COLUMNS, HEADER_COLUMNS, NO_PROVIDER
+from notify.codes import EPISODE_COLUMNS, HEADER_COLUMNS, NO_PROVIDER
 
 # the URN for a foster or adoption placement whose agency's URN we do not hold
 URN_AGENCY = "XXXXXXX"

@@ -17,13 +17,13 @@ from models.enums import Role
 from notify import audit
 from notify.auth import roles_required
 from notify.calendar import today_uk
-from notify.dashboard import charts
 from notify.extensions import db
 from notify.reports import outputs
 from notify.reports.placed_out import Report
 from notify.reports.service import make_placed_out_report
 from notify.reports.ssda903 import CollectionYear, write_return
 from notify.transaction import transaction
+from notify.web import charts
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 ROLES = (Role.SQA_OFFICER, Role.MANAGER)

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from notify.dashboard.charts import (
+from notify.web.charts import (
     GREEN,
     RED,
     Bar,

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from notify.imports.extract import EPISODE_COLUMNS, HEADER_COLUMNS, NamedFile, text_file
+from notify.codes import EPISODE_COLUMNS, HEADER_COLUMNS
+from notify.imports.extract import NamedFile, text_file
 
 
 def d(value: date | None) -> str:

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from notify.imports.extract import EPISODE_COLUMNS, ExtractError, read_extract, text_file
+from notify.codes import EPISODE_COLUMNS
+from notify.imports.extract import ExtractError, read_extract, text_file
 from tests.imports.extracts import Extract903
 
 DOB = date(2012, 5, 1)

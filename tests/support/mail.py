@@ -1,10 +1,9 @@
 """A guard, for every test in the suite, against mail the test did not expect: an SMTP
-connection, a call to the GOV.UK Notify API, or a Flask-Mail message. Loaded by
+connection or a call to the GOV.UK Notify API. Loaded by
 `pytest_plugins` in tests/conftest.py.
 
 A test that means to send opts in: `smtp_sink` (a real SMTP server on loopback) or
-`mail_guard.expect(port)` for a server of its own, `govuk_notify_api` for a fake Notify API,
-`mail_outbox` for Flask-Mail's messages.
+`mail_guard.expect(port)` for a server of its own, `govuk_notify_api` for a fake Notify API.
 """
 
 import smtplib
@@ -13,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import flask_mail
 import pytest
 from flask import Flask
 from notifications_python_client.base import BaseAPIClient
@@ -24,14 +22,12 @@ from tests.support.smtp import SmtpSink
 
 @dataclass
 class MailGuard:
-    """Every SMTP connection and Notify API call this process makes, every Flask-Mail
-    message, and what the test set up to receive them."""
+    """Every SMTP connection and Notify API call this process makes, and what the test set up
+    to receive them."""
 
     expected_ports: set[int] = field(default_factory=set)
     connections: list[tuple[str, int]] = field(default_factory=list)
     notify_calls: list[tuple[str, int]] = field(default_factory=list)
-    flask_mail_expected: bool = False
-    flask_mail_messages: list[flask_mail.Message] = field(default_factory=list)
 
     def expect(self, port: int) -> None:
         """Mail to this loopback port (SMTP or the Notify API) is the test's own."""
@@ -44,8 +40,6 @@ class MailGuard:
         unexpected = [
             what for what, port in zip(found, ports, strict=True) if port not in self.expected_ports
         ]
-        if not self.flask_mail_expected:
-            unexpected += [f"Flask-Mail to {m.recipients}" for m in self.flask_mail_messages]
         return unexpected
 
 
@@ -66,13 +60,9 @@ def mail_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[MailGuard]:
         guard.notify_calls.append((parts.hostname or "", parts.port or 443))
         return perform(self, method, url, kwargs)
 
-    def dispatched(sender: Flask, message: flask_mail.Message, **extra: Any) -> None:
-        guard.flask_mail_messages.append(message)
-
     monkeypatch.setattr(smtplib.SMTP, "connect", watched_connect)
     monkeypatch.setattr(BaseAPIClient, "_perform_request", watched_request)
-    with flask_mail.email_dispatched.connected_to(dispatched):
-        yield guard
+    yield guard
     if unexpected := guard.unexpected():
         pytest.fail(f"The test sent mail it did not expect: {unexpected}")
 
@@ -91,13 +81,6 @@ def govuk_notify_api(httpserver: HTTPServer, mail_guard: MailGuard) -> HTTPServe
     """A fake GOV.UK Notify API on loopback; calls to it are expected."""
     mail_guard.expect(httpserver.port)
     return httpserver
-
-
-@pytest.fixture
-def mail_outbox(mail_guard: MailGuard) -> list[flask_mail.Message]:
-    """The messages Flask-Mail sends (the testing config suppresses the sending itself)."""
-    mail_guard.flask_mail_expected = True
-    return mail_guard.flask_mail_messages
 
 
 def mail_to(app: Flask, port: int, **more: Any) -> dict[str, Any]:

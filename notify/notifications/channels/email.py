@@ -1,9 +1,9 @@
 """Email over SMTP, configured by the MAIL_* settings, with one connection kept open while a
 batch is sent.
 
-The settings are Flask-Mail's (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USE_SSL,
-MAIL_USERNAME, MAIL_PASSWORD, MAIL_DEFAULT_SENDER) plus MAIL_TIMEOUT (seconds, default 30).
-The message is assembled here rather than by `flask_mail.Message`: Flask-Mail sends UTF-8
+The settings keep Flask-Mail's names (MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS, MAIL_USE_SSL,
+MAIL_USERNAME, MAIL_PASSWORD, MAIL_DEFAULT_SENDER) plus MAIL_TIMEOUT (seconds, default 30),
+but not the library. The message is assembled here rather than by Flask-Mail: it sends UTF-8
 bodies as 8bit without folding lines, so a long paragraph (a child's recorded risks) breaks
 SMTP's 1,000-octet line limit and relays reject the message; it opens connections without
 a timeout, so a relay that stops answering would hang the worker; and building a message
