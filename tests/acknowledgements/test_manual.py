@@ -264,7 +264,9 @@ def test_the_record_form_starts_with_todays_date(client: FlaskClient, db_session
     sign_in(client, db_session, "sqa_officer")
     notice = create_sent_notice(db_session, sent_at=datetime.now(UTC) - timedelta(days=3))
 
-    page = client.get(f"/notifications/{notice.id}/acknowledgement").get_data(as_text=True)
+    page = expect_status(client.get(f"/notifications/{notice.id}/acknowledgement"), 200).get_data(
+        as_text=True
+    )
 
     for part, value in (("day", TODAY.day), ("month", TODAY.month), ("year", TODAY.year)):
         box = page.split(f'id="on-{part}"')[1].split(">")[0] if f'id="on-{part}"' in page else ""

@@ -7,7 +7,7 @@ import pytest
 
 from notify.dashboard.lists import NoticeList, PlacementList, notice_list, placement_list
 from tests.support.builders import HOME, WORLD_TODAY, World, create_world
-from tests.support.requests import sign_in
+from tests.support.requests import expect_status, sign_in
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_each_placement_list_holds_what_its_headline_counts(db_session, world, k
 
 def test_every_headline_count_is_a_link_to_a_list_of_that_many(client, db_session, world):
     sign_in(client, db_session, "sqa_officer")
-    html = client.get("/dashboard/panels/headlines").text
+    html = expect_status(client.get("/dashboard/panels/headlines"), 200).text
     cards = re.findall(r'<div class="app-stat[^"]*"[^>]*>(.*?)</div>', html, re.S)
     assert len(cards) == 6
     for card in cards:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, SecureDomain
 from notify.notifications.secure_domains import is_secure_address
-from tests.support.requests import sign_in
+from tests.support.requests import expect_status, sign_in
 
 
 @pytest.mark.parametrize(
@@ -31,13 +31,15 @@ def test_an_administrator_adds_and_removes_an_accredited_domain(
     client: FlaskClient, db_session: Session
 ) -> None:
     sign_in(client, db_session, "admin")
-    page = client.get("/directory/secure-domains").get_data(as_text=True)
+    page = expect_status(client.get("/directory/secure-domains"), 200).get_data(as_text=True)
     assert "nhs.net" in page
 
     added = client.post("/directory/secure-domains", data={"domain": " Worcestershire.GOV.uk "})
     assert added.status_code == 302
     assert db_session.get(SecureDomain, "worcestershire.gov.uk") is not None
-    again = client.post("/directory/secure-domains", data={"domain": "worcestershire.gov.uk"})
+    again = expect_status(
+        client.post("/directory/secure-domains", data={"domain": "worcestershire.gov.uk"}), 200
+    )
     assert "worcestershire.gov.uk is already marked secure" in again.get_data(as_text=True)
     for bad in ("not a domain", "@", "x" * 300, "localhost"):
         response = client.post("/directory/secure-domains", data={"domain": bad})

@@ -12,7 +12,7 @@ from models import AuditEvent, Notification
 from models.enums import NotificationStatus as Status
 from notify.notifications.outbox import change_status
 from tests.support.builders import create_child, create_placement, give_addresses
-from tests.support.requests import sign_in
+from tests.support.requests import expect_status, sign_in
 
 PAGE = "/geography/sent-to-ended-bodies"
 SUFFOLK_AND_NE_ESSEX, NORFOLK_AND_SUFFOLK = "E54000023", "E54000068"
@@ -103,7 +103,7 @@ def test_about_the_data_lists_our_adjoining_authorities(
     client: FlaskClient, db_session: Session
 ) -> None:
     sign_in(client, db_session, "social_worker")
-    shown = words(client.get("/about-the-data"))
+    shown = words(expect_status(client.get("/about-the-data"), 200))
     assert "Authorities adjoining ours" in shown
     for name in ("Herefordshire (E06000019)", "Solihull (E08000029)"):
         assert name in shown

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, CaseSystemImport
 from tests.imports.extracts import Extract903
 from tests.imports.test_service import _first, _second
-from tests.support.requests import sign_in
+from tests.support.requests import expect_status, sign_in
 
 
 def _upload(client: FlaskClient, extract: Extract903, **extra: object) -> object:
@@ -45,7 +45,7 @@ def test_an_sqa_officer_uploads_reads_the_report_and_confirms(
     assert confirmed.status_code == 302
     page = client.get(f"/imports/{record.id}")
     assert "4 changes applied" in page.text and "Sam Sqa_Officer" in page.text
-    listing = client.get("/imports")
+    listing = expect_status(client.get("/imports"), 200)
     assert "4 changes applied" in listing.text
     actions = set(db_session.scalars(select(AuditEvent.action)))
     assert {"stage_import", "confirm_import", "view_import"} <= actions
@@ -95,7 +95,7 @@ def test_a_held_import_offers_confirmation_only_to_a_manager(
         staged = _upload(client, _second())
     finally:
         app.config["CMS_IMPORT_HOLD_ABOVE"] = 50
-    page = client.get(staged.headers["Location"])
+    page = expect_status(client.get(staged.headers["Location"]), 200)
     assert "a manager must confirm it" in page.text
     assert "Confirm these changes" not in page.text
     record = db_session.scalars(select(CaseSystemImport).order_by(CaseSystemImport.id)).all()[-1]

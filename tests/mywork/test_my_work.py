@@ -9,6 +9,7 @@ from sqlalchemy import update
 from models import Notification
 from notify.mywork.queries import Need, caseload, count_my_work, needing_action
 from tests.support.builders import SIGN_IN_PASSWORD, WORLD_TODAY, World, create_world
+from tests.support.requests import expect_status
 
 
 @pytest.fixture
@@ -65,8 +66,8 @@ def test_a_social_workers_home_page_is_their_work_and_each_count_links_to_its_li
     client, db_session, world
 ):
     _sign_in_as(client, world.social_worker)
-    assert client.get("/").headers["Location"] == "/my-work"
-    html = client.get("/my-work").text
+    assert expect_status(client.get("/"), 302).headers["Location"] == "/my-work"
+    html = expect_status(client.get("/my-work"), 200).text
     assert "My caseload: 4 children" in html
     links = re.findall(r'href="(/my-work/[a-z-]+)".*?app-stat__number">(\d+)<', html, re.S)
     assert len(links) == len(Need)
@@ -78,7 +79,7 @@ def test_a_social_workers_home_page_is_their_work_and_each_count_links_to_its_li
 
 def test_another_workers_children_are_not_in_my_caseload(client, db_session, world):
     _sign_in_as(client, world.other_worker)
-    html = client.get("/my-work").text
+    html = expect_status(client.get("/my-work"), 200).text
     assert "My caseload: 1 child" in html
     assert world.children["c1"].case_reference not in html
 

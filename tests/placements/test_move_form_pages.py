@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models import Notification
 from tests.placements.test_views import SPLIT, move_form, text
 from tests.support.builders import ADJOINING, IN_AREA, TODAY, create_child
-from tests.support.requests import sign_in
+from tests.support.requests import expect_status, sign_in
 
 
 def _summary_anchors(page: str) -> list[str]:
@@ -26,7 +26,9 @@ def test_a_bad_date_and_a_bad_postcode_are_both_shown_at_once(
     sign_in(client, db_session)
     form = move_form(child, postcode="ZZ9 9ZZ")
     form["start_date"] = ["31", "2", str(TODAY.year + 1)]
-    page = client.post(f"/children/{child.id}/move", data=form).get_data(as_text=True)
+    page = expect_status(client.post(f"/children/{child.id}/move", data=form), 200).get_data(
+        as_text=True
+    )
 
     assert _summary_anchors(page) == ["start_date-day", "postcode"]
     assert "Start date must be a real date" in page
@@ -39,9 +41,9 @@ def test_the_error_summary_lists_the_errors_in_the_order_of_the_page(
 ) -> None:
     child = create_child(db_session, placed_at=IN_AREA)
     sign_in(client, db_session)
-    page = client.post(f"/children/{child.id}/move", data={"version": str(child.version)}).get_data(
-        as_text=True
-    )
+    page = expect_status(
+        client.post(f"/children/{child.id}/move", data={"version": str(child.version)}), 200
+    ).get_data(as_text=True)
 
     anchors = _summary_anchors(page)
     form_html = page.split("</ul>", 1)[1]
@@ -57,13 +59,18 @@ def test_a_postcode_typed_in_any_case_and_spacing_is_shown_as_the_service_holds_
     child = create_child(db_session, placed_at=IN_AREA)
     sign_in(client, db_session)
     typed = ADJOINING.replace(" ", "").lower()  # "b11bb"
-    again = client.post(
-        f"/children/{child.id}/move", data=move_form(child, postcode=typed, carer_name="")
+    again = expect_status(
+        client.post(
+            f"/children/{child.id}/move", data=move_form(child, postcode=typed, carer_name="")
+        ),
+        200,
     ).get_data(as_text=True)
     assert f'value="{ADJOINING}"' in again and f'value="{typed}"' not in again
 
-    client.post(f"/children/{child.id}/move", data=move_form(child, postcode=typed))
-    check = text(client.get(f"/children/{child.id}/move/check"))
+    expect_status(
+        client.post(f"/children/{child.id}/move", data=move_form(child, postcode=typed)), 302
+    )
+    check = text(expect_status(client.get(f"/children/{child.id}/move/check"), 200))
     assert ADJOINING in check and typed not in check
 
 
@@ -86,12 +93,12 @@ def test_confirming_again_in_a_second_tab_explains_that_nothing_was_saved(
 ) -> None:
     child = create_child(db_session, placed_at=IN_AREA)
     sign_in(client, db_session)
-    client.post(f"/children/{child.id}/move", data=move_form(child))
+    expect_status(client.post(f"/children/{child.id}/move", data=move_form(child)), 302)
     assert client.post(f"/children/{child.id}/move/check").status_code == 302
 
-    second = client.post(f"/children/{child.id}/move/check")
+    second = expect_status(client.post(f"/children/{child.id}/move/check"), 302)
     assert second.headers["Location"] == f"/children/{child.id}"
-    page = text(client.get(second.headers["Location"]))
+    page = text(expect_status(client.get(second.headers["Location"]), 200))
     assert "Nothing was saved from that page" in page
     assert "another tab" in page
 
@@ -102,9 +109,9 @@ def test_the_confirmation_counts_as_sent_only_the_notices_with_an_address(
     child = create_child(db_session, placed_at=IN_AREA)
     sign_in(client, db_session)
     before = db_session.scalar(select(Notification.id).order_by(Notification.id.desc()).limit(1))
-    client.post(f"/children/{child.id}/move", data=move_form(child))
-    done = client.post(f"/children/{child.id}/move/check")
-    page = text(client.get(done.headers["Location"]))
+    expect_status(client.post(f"/children/{child.id}/move", data=move_form(child)), 302)
+    done = expect_status(client.post(f"/children/{child.id}/move/check"), 302)
+    page = text(expect_status(client.get(done.headers["Location"]), 200))
 
     db_session.expire_all()
     statuses = db_session.scalars(

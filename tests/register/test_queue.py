@@ -16,7 +16,7 @@ from notify.register.queries import (
     triage_queue,
 )
 from tests.support.builders import create_inbound_notice
-from tests.support.requests import sign_in
+from tests.support.requests import expect_status, sign_in
 
 
 # More than TRIAGE_WITHIN_WORKING_DAYS (2) working days waiting is overdue. Bank holidays in
@@ -97,14 +97,14 @@ def test_assigned_to_me_shows_only_the_notices_i_have_taken_on(
     db_session.refresh(old)
     assert old.assigned_to_id == me.id
 
-    mine = client.get("/inbound?show=mine").text
+    mine = expect_status(client.get("/inbound?show=mine"), 200).text
     assert "BCC-OLD" in mine and "BCC-NEW" not in mine
     assert "1 notice matches, assigned to you" in mine
 
     counts = queue_counts(db_session, me.id, datetime.now(UTC) - timedelta(days=5))
     assert counts == {"received": 2, "queried": 1, "overdue": 1, "mine": 1, "unassigned": 2}
 
-    client.post(f"/inbound/{old.id}/assignment", data={"action": "release"})
+    expect_status(client.post(f"/inbound/{old.id}/assignment", data={"action": "release"}), 302)
     db_session.refresh(old)
     assert old.assigned_to_id is None
 
@@ -114,7 +114,7 @@ def test_the_queue_marks_a_notice_waiting_too_long_as_overdue(
 ) -> None:
     _three_notices(db_session)
     sign_in(client, db_session, "business_support")
-    html = client.get("/inbound").text
+    html = expect_status(client.get("/inbound"), 200).text
     row_old = html[html.index("BCC-OLD") : html.index("BCC-QUERIED")]
     row_new = html[html.index("BCC-NEW") :]
     assert "Overdue" in row_old
@@ -151,7 +151,7 @@ def test_an_accepted_notice_links_to_the_childs_record_as_a_link_not_as_text(
     sign_in(client, db_session, "business_support")
     assert client.post(f"/inbound/{notice.id}/accept").status_code == 302
 
-    page = client.get(f"/inbound/{notice.id}").text
+    page = expect_status(client.get(f"/inbound/{notice.id}"), 200).text
     db_session.refresh(notice)
     assert f'<a class="govuk-link" href="/children/{notice.child_id}">' in page
     assert "&lt;a" not in page

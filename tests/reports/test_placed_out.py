@@ -21,7 +21,7 @@ from notify.reports.placed_out import (
 )
 from notify.reports.service import make_placed_out_report
 from tests.support.builders import HOME, TODAY, create_child, create_placement
-from tests.support.requests import sign_in
+from tests.support.requests import expect_status, sign_in
 
 ON = date(2026, 6, 30)
 HEREFORDSHIRE, CORNWALL = "E06000019", "E06000052"
@@ -155,9 +155,13 @@ def test_the_page_its_pdf_csv_and_json(client: FlaskClient, db_session: Session)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Children placed out of area" in text and "2 (40.0%)" in text
-    csv_text = client.get(f"/reports/placed-out-of-area?date={TODAY.isoformat()}&format=csv").text
+    csv_text = expect_status(
+        client.get(f"/reports/placed-out-of-area?date={TODAY.isoformat()}&format=csv"), 200
+    ).text
     assert "Headline,Placed out of area,2 (40.0%)," in csv_text
-    data = client.get(f"/reports/placed-out-of-area?date={TODAY.isoformat()}&format=json").json
+    data = expect_status(
+        client.get(f"/reports/placed-out-of-area?date={TODAY.isoformat()}&format=json"), 200
+    ).json
     assert data["placed_out"] == 2 and data["looked_after"] == 5
     zipped = client.get(f"/reports/ssda903?year={TODAY.year + (TODAY.month > 3)}")
     assert zipped.status_code == 200 and zipped.mimetype == "application/zip"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import Notification
 from models.enums import Event
 from tests.support.builders import create_sent_notice
-from tests.support.requests import sign_in
+from tests.support.requests import expect_status, sign_in
 
 
 def _reminders(session: Session, notice_id: int) -> int:
@@ -47,11 +47,11 @@ def test_a_second_reminder_to_the_same_recipient_within_the_hour_is_refused(
     sign_in(client, db_session, "sqa_officer")
     back = f"/children/{notice.child_id}"
 
-    assert client.post(f"/notifications/{notice.id}/reminder", data={"next": back}).status_code
-    client.post(f"/notifications/{notice.id}/reminder", data={"next": back})
+    expect_status(client.post(f"/notifications/{notice.id}/reminder", data={"next": back}), 302)
+    expect_status(client.post(f"/notifications/{notice.id}/reminder", data={"next": back}), 302)
 
     assert _reminders(db_session, notice.id) == 1
-    page = client.get(back).get_data(as_text=True)
+    page = expect_status(client.get(back), 200).get_data(as_text=True)
     assert "wait 60 minutes between reminders to the same recipient" in page
 
 
@@ -60,10 +60,10 @@ def test_a_reminder_an_hour_after_the_last_is_sent(
 ) -> None:
     notice = create_sent_notice(db_session, date(2026, 11, 2))
     sign_in(client, db_session, "sqa_officer")
-    client.post(f"/notifications/{notice.id}/reminder")
+    expect_status(client.post(f"/notifications/{notice.id}/reminder"), 302)
     _age_reminders(db_session, notice.id, timedelta(minutes=61))
 
-    client.post(f"/notifications/{notice.id}/reminder")
+    expect_status(client.post(f"/notifications/{notice.id}/reminder"), 302)
 
     assert _reminders(db_session, notice.id) == 2
 
@@ -82,11 +82,11 @@ def test_the_button_sends_no_reminder_past_the_limit(
     app.config["REMINDER_LIMIT"] = limit
     try:
         for _ in range(pressed):
-            client.post(f"/notifications/{notice.id}/reminder")
+            expect_status(client.post(f"/notifications/{notice.id}/reminder"), 302)
             _age_reminders(db_session, notice.id, timedelta(hours=2))
     finally:
         app.config["REMINDER_LIMIT"] = 3
     assert _reminders(db_session, notice.id) == written
     if pressed > written:
-        page = client.get(f"/children/{notice.child_id}").get_data(as_text=True)
+        page = expect_status(client.get(f"/children/{notice.child_id}"), 200).get_data(as_text=True)
         assert f"has had {limit} reminders, the limit" in page
