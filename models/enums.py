@@ -71,8 +71,9 @@ class RecipientRole(StrEnum):
     OTHER = "other"
 
 
-# Our own partners, told of every child placed into our area (DOMAIN.md §1).
-PARTNER_ROLES = frozenset({RecipientRole.VIRTUAL_SCHOOL, RecipientRole.LAC_HEALTH_TEAM})
+# Our own partners, told of every child placed into our area (DOMAIN.md §1), in the order
+# they are written to.
+PARTNER_ROLES = (RecipientRole.VIRTUAL_SCHOOL, RecipientRole.LAC_HEALTH_TEAM)
 
 
 class NotificationStatus(StrEnum):

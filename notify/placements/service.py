@@ -23,7 +23,7 @@ from models import (
 )
 from models.base import utcnow
 from models.enums import (
-    ApprovalLevel,
+    STATUTORY_EVENTS,
     Event,
     NotificationStatus,
     RecipientKind,
@@ -527,20 +527,25 @@ def record_approval(
     care_plan_sent: bool,
     note: str | None,
 ) -> Approval:
-    """Record a reg 11 decision. A director's approval needs the area authority consulted and
-    sent the care plan first."""
+    """Record a reg 11 decision. An approval needs what the rules say must come first: the
+    area authority's notice sent and, at a distance, the area authority consulted and sent
+    the care plan. A refusal can be recorded at any time."""
     problems = _problems()
-    if level not in {lvl.value for lvl in ApprovalLevel}:
-        problems["level"] = ["Choose nominated officer or director"]
-    if (
-        decision == "approved"
-        and level == ApprovalLevel.DIRECTOR
-        and not (area_authority_consulted and care_plan_sent)
-    ):
-        problems["area_authority_consulted"] = [
-            "A placement at a distance can only be approved once the area authority has been "
-            "consulted and sent the care plan"
-        ]
+    requirement = next(
+        (r for r in approvals_required(session, placement) if r.level == level), None
+    )
+    if requirement is None:
+        problems["level"] = ["This placement needs no decision at that level"]
+    elif decision == "approved":
+        done = {
+            rules.Precondition.AREA_AUTHORITY_NOTIFIED: _area_authority_told(session, placement),
+            rules.Precondition.AREA_AUTHORITY_CONSULTED: area_authority_consulted,
+            rules.Precondition.CARE_PLAN_SENT: care_plan_sent,
+        }
+        for precondition in requirement.preconditions:
+            if not done[precondition]:
+                field_name, message = PRECONDITION_PROBLEMS[precondition]
+                problems.setdefault(field_name, []).append(message)
     if any(a.level == level for a in placement.approvals):
         problems["level"] = ["This placement already has a decision at that level"]
     if problems:
@@ -567,6 +572,42 @@ def _decide(session: Session, event: rules.PlacementEvent, date_field: str) -> r
         raise InvalidInput(
             {date_field: [f"We cannot count working days from that date: {exc}"]}
         ) from exc
+
+
+# What a person is told when an approval's precondition is not met, and on which field.
+PRECONDITION_PROBLEMS = {
+    rules.Precondition.AREA_AUTHORITY_NOTIFIED: (
+        "decision",
+        "The area authority must have been sent its notice of this placement before it can "
+        "be approved (reg 11): approve it once the notice has gone",
+    ),
+    rules.Precondition.AREA_AUTHORITY_CONSULTED: (
+        "area_authority_consulted",
+        "A placement at a distance can only be approved once the area authority has been consulted",
+    ),
+    rules.Precondition.CARE_PLAN_SENT: (
+        "care_plan_sent",
+        "A placement at a distance can only be approved once the area authority has been "
+        "sent the care plan",
+    ),
+}
+
+
+def _area_authority_told(session: Session, placement: Placement) -> bool:
+    """Whether the area authority's notice of this placement has been sent."""
+    return (
+        session.scalar(
+            select(Notification.id)
+            .where(
+                Notification.placement_id == placement.id,
+                Notification.recipient_role == RecipientRole.AREA_AUTHORITY,
+                Notification.event.in_(STATUTORY_EVENTS),
+                Notification.status.in_([NotificationStatus.SENT, NotificationStatus.ACKNOWLEDGED]),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def approvals_required(

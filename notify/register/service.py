@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models import Authority, Child, Contact, InboundNotice, Notification, Placement
 from models.base import utcnow
 from models.enums import (
+    PARTNER_ROLES,
     Event,
     InboundStatus,
     RecipientKind,
@@ -24,6 +25,7 @@ from models.enums import (
 from notify import codes
 from notify.geography.postcode import PostcodeError
 from notify.geography.store import adjoining, resolve_postcode
+from notify.labels import role_title
 from notify.notifications import outbox
 from notify.notifications.recipients import directory_address, our_team
 from notify.problems import InvalidInput
@@ -39,14 +41,6 @@ REJECTION_REASONS: dict[str, str] = {
 OPEN_STATUSES = (InboundStatus.RECEIVED, InboundStatus.QUERIED)
 QUESTION_MAX = 2000
 DETAIL_MAX = 2000
-
-# Our own partners, told of every child placed into our area (DOMAIN.md §1), and the names
-# their notices carry while the directory has no entry for them.
-PARTNER_ROLES = (RecipientRole.VIRTUAL_SCHOOL, RecipientRole.LAC_HEALTH_TEAM)
-PARTNER_NAMES = {
-    RecipientRole.VIRTUAL_SCHOOL: "Virtual school",
-    RecipientRole.LAC_HEALTH_TEAM: "Looked-after children’s health team",
-}
 
 
 class NoticeNotFound(LookupError):
@@ -405,7 +399,7 @@ def _tell_partners(
                 recipient_kind=RecipientKind.INTERNAL,
                 recipient_role=role,
                 recipient_code=code,
-                recipient_name=team.name if team is not None else PARTNER_NAMES[role],
+                recipient_name=team.name if team is not None else role_title(role),
                 address=directory_address(session, RecipientKind.INTERNAL, code),
                 send_by=today,
             )

@@ -24,6 +24,7 @@ from tests.support.builders import (
     TODAY,
     create_child,
     placement_details,
+    send_area_authority_notice,
 )
 from tests.support.builders import SIGN_IN_PASSWORD as PASSWORD
 from tests.support.requests import expect_status, sign_in
@@ -589,7 +590,9 @@ def test_a_manager_records_the_directors_decision_for_a_placement_at_a_distance(
     refused = client.post(url, data={"decision": "approved"})
     assert refused.status_code == 200
     assert "A placement at a distance can only be approved once the area authority" in text(refused)
+    assert "must have been sent its notice of this placement" in text(refused)
     assert count(db_session, Approval, placement_id=placement.id) == 0
+    send_area_authority_notice(db_session, placement)
 
     done = client.post(
         url,
@@ -605,6 +608,40 @@ def test_a_manager_records_the_directors_decision_for_a_placement_at_a_distance(
     assert "Decision recorded: placement approved" in page
     assert "Approved" in page
     assert count(db_session, Approval, placement_id=placement.id, level="director") == 1
+
+
+def test_a_nominated_officers_approval_waits_for_the_area_authoritys_notice_to_have_gone(
+    client: FlaskClient, db_session: Session
+) -> None:
+    """Reg 11(2), DOMAIN §2: the approval cannot be recorded before the area authority's
+    notice has been sent."""
+    child = create_child(db_session, placed_at=ADJOINING)
+    placement = child.current_placement
+    assert placement is not None
+    sign_in(client, db_session, "manager")
+    url = f"/children/{child.id}/placements/{placement.id}/approval/nominated_officer"
+
+    early = expect_status(client.post(url, data={"decision": "approved"}), 200)
+
+    assert "must have been sent its notice of this placement" in text(early)
+    assert count(db_session, Approval, placement_id=placement.id) == 0
+    send_area_authority_notice(db_session, placement)
+    expect_status(client.post(url, data={"decision": "approved"}), 302)
+    assert count(db_session, Approval, placement_id=placement.id, decision="approved") == 1
+
+
+def test_a_refusal_can_be_recorded_before_any_notice_has_gone(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session, placed_at=ADJOINING)
+    placement = child.current_placement
+    assert placement is not None
+    sign_in(client, db_session, "manager")
+    url = f"/children/{child.id}/placements/{placement.id}/approval/nominated_officer"
+
+    expect_status(client.post(url, data={"decision": "refused", "note": "Too far"}), 302)
+
+    assert count(db_session, Approval, placement_id=placement.id, decision="refused") == 1
 
 
 def test_no_approval_page_for_a_placement_that_needs_none(

@@ -376,6 +376,24 @@ def mark_sent(
     session.refresh(notice)
 
 
+def send_area_authority_notice(session: Session, placement: Placement) -> Notification:
+    """The area authority's notice of `placement` sent (given an address if it waited)."""
+    notice = session.scalars(
+        select(Notification).where(
+            Notification.placement_id == placement.id,
+            Notification.recipient_role == RecipientRole.AREA_AUTHORITY,
+            Notification.event == Event.PLACEMENT_START,
+        )
+    ).one()
+    if notice.status == NotificationStatus.NEEDS_ADDRESS:
+        outbox.change_status(
+            session, notice.id, NotificationStatus.PENDING, address="placements@area.example"
+        )
+    mark_sent(session, notice, utcnow())
+    session.commit()
+    return notice
+
+
 GIVEN, FAMILY = "Florentyna", "Quist"  # a sent notice's child: names no recipient may see
 # Where each recipient is, for a placement there: its area authority gets the notice.
 POSTCODES = {HEREFORDSHIRE: "HR1 1AA", EDINBURGH: "EH1 1AD"}
