@@ -6,7 +6,6 @@ answers wait in the Flask session between the form and the check page, with the 
 version as first read, so a change made by someone else meanwhile shows as a conflict.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -23,11 +22,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import Authority, Child, HealthBody, InboundNotice, Notification, Placement, User
+from models import Authority, Child, HealthBody, Notification, Placement, User
 from models.enums import ApprovalLevel, NotificationStatus, Role
 from notify import audit, codes
 from notify.auth import roles_required
@@ -44,6 +42,14 @@ from notify.placements.forms import (
     MoveForm,
     SearchForm,
     shown_postcode,
+)
+from notify.placements.queries import (
+    active_authorities,
+    allocatable_workers,
+    authority_names,
+    inbound_notices_of,
+    notifications_by_placement,
+    search_children,
 )
 from notify.placements.service import (
     PlacementDetails,
@@ -133,13 +139,8 @@ def find_child() -> Any:
     query = (form.q.data or "") if form.validate() else ""
     authorities: dict[str, str] = {}
     if query:
-        results = _search(query)
-        codes_ = {c.responsible_authority_code for c in results}
-        authorities = dict(
-            db.session.execute(
-                select(Authority.code, Authority.name).where(Authority.code.in_(codes_))
-            ).all()
-        )
+        results = search_children(_db(), query, SEARCH_LIMIT)
+        authorities = authority_names(_db(), (c.responsible_authority_code for c in results))
         with transaction():
             audit.record("search", "child", None, results=len(results))
     return render_template(
@@ -154,50 +155,15 @@ def find_child() -> Any:
     )
 
 
-def _search(query: str) -> list[Child]:
-    """Children whose case reference contains `query`, or whose names hold each word of it."""
-    by_name = and_(
-        *(
-            or_(
-                Child.given_name.icontains(word, autoescape=True),
-                Child.family_name.icontains(word, autoescape=True),
-                Child.also_known_as.icontains(word, autoescape=True),
-            )
-            for word in query.split()
-        )
-    )
-    statement = (
-        select(Child)
-        .where(or_(Child.case_reference.icontains(query, autoescape=True), by_name))
-        .order_by(Child.family_name, Child.given_name, Child.id)
-        .limit(SEARCH_LIMIT)
-    )
-    return list(db.session.scalars(statement))
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*RECORD_ROLES)
 def add_child() -> Any:
     today = today_uk()
     form = ChildForm()
     form.legal_status.choices = options(codes.choices("LS", on=today), PLEASE_CHOOSE)
-    form.ehc_plan_maintained_by.choices = options(
-        (
-            (a.code, a.name)
-            for a in db.session.scalars(
-                select(Authority).where(Authority.active).order_by(Authority.name)
-            )
-        ),
-        "No EHC plan",
-    )
+    form.ehc_plan_maintained_by.choices = options(active_authorities(_db()), "No EHC plan")
     form.social_worker_id.choices = options(
-        (
-            (str(u.id), u.name)
-            for u in db.session.scalars(
-                select(User).where(User.active, User.role.in_(RECORD_ROLES)).order_by(User.name)
-            )
-        ),
-        "Not allocated",
+        allocatable_workers(_db(), RECORD_ROLES), "Not allocated"
     )
     if request.method == "GET" and current_user.role == Role.SOCIAL_WORKER:
         form.social_worker_id.data = str(current_user.id)
@@ -240,13 +206,7 @@ class PlacementRecord:
 def child_page(child_id: int) -> Any:
     child = _child_or_404(child_id)
     ours = child.responsible_authority_code == _home_authority()
-    notifications: dict[int | None, list[Notification]] = defaultdict(list)
-    for n in db.session.scalars(
-        select(Notification)
-        .where(Notification.child_id == child.id)
-        .order_by(Notification.send_by, Notification.id)
-    ):
-        notifications[n.placement_id].append(n)
+    notifications = notifications_by_placement(_db(), child)
     records = [
         PlacementRecord(p, notifications[p.id], _approval_statuses(child, p) if ours else [])
         for p in reversed(child.placements)
@@ -272,13 +232,7 @@ def child_page(child_id: int) -> Any:
         may_approve=ours and _may(APPROVE_ROLES),
         today=today_uk(),
         # another authority's child: the notices it sent us, newest first
-        inbound=[]
-        if ours
-        else db.session.scalars(
-            select(InboundNotice)
-            .where(InboundNotice.child_id == child.id)
-            .order_by(InboundNotice.received_at.desc())
-        ).all(),
+        inbound=[] if ours else inbound_notices_of(_db(), child),
     )
 
 
