@@ -8,6 +8,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import Engine, event
 
 from models.notifications import notice_reference
+from notify import codes
 from notify import config as settings
 from notify.extensions import api, csrf, db, limiter, login, migrate
 
@@ -110,6 +111,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         event_title=labels.event_title,
         role_title=labels.role_title,
         notice_reference=notice_reference,
+        describe=codes.described,
         acknowledge_within=app.config["ACKNOWLEDGE_WITHIN_WORKING_DAYS"],
     )
     logs.init_app(app)

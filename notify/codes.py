@@ -267,6 +267,17 @@ def describe(list_name: str, code: str) -> str:
     raise UnknownCode(f"{code!r} is not a {list_name} code")
 
 
+def described(list_name: str, code: str | None, missing: str = "Not given") -> str:
+    """A code as a person reads it: "U6: Foster placement…"; the code alone if no list holds
+    it (an old extract's), `missing` if there is none."""
+    if not code:
+        return missing
+    try:
+        return f"{code}: {describe(list_name, code)}"
+    except UnknownCode:
+        return code
+
+
 def choices(list_name: str, on: date | None = None) -> list[tuple[str, str]]:
     """(code, "code: description") pairs for a form's select, in the DfE's order."""
     return [(code, f"{code}: {text}") for code, text in codes(list_name, on).items()]

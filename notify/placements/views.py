@@ -78,21 +78,6 @@ CONFLICT_MESSAGE = (
 )
 
 
-@bp.context_processor
-def _template_helpers() -> dict[str, Any]:
-    return {"describe": _describe}
-
-
-def _describe(list_name: str, code: str | None) -> str:
-    """A 903 code with its description, as the forms' lists show it."""
-    if not code:
-        return "Not given"
-    try:
-        return f"{code}: {codes.describe(list_name, code)}"
-    except codes.UnknownCode:
-        return code
-
-
 def _db() -> Session:
     """The request's session, as the service functions take it."""
     return db.session()

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from models import Authority, HealthBody, InboundNotice, Notification
 from models.base import utcnow
 from models.enums import Division, Event, InboundStatus, Role
-from notify import audit, codes
+from notify import audit
 from notify.auth import roles_required
 from notify.calendar import today_uk, uk_date
 from notify.extensions import db
@@ -106,19 +106,9 @@ def _may(roles: tuple[str, ...]) -> bool:
 def _helpers() -> dict[str, Any]:
     return {
         "status_tags": STATUS_TAGS,
-        "describe": _describe,
         "ago": lambda then: days_ago(then, _now()),
         "age_on": age_on,
     }
-
-
-def _describe(list_name: str, code: str | None) -> str:
-    if not code:
-        return "Not given"
-    try:
-        return f"{code}: {codes.describe(list_name, code)}"
-    except codes.UnknownCode:
-        return code
 
 
 def _page_number() -> int:

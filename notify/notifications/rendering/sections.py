@@ -96,9 +96,9 @@ def partner_rows(notification: Notification, child: Child, placing: str) -> Rows
         ("Their id for the child", child.case_reference),
         ("Initials", child.initials),
         ("Age", f"{age}"),
-        ("Legal status", _described("LS", child.legal_status)),
+        ("Legal status", codes.described("LS", child.legal_status)),
         ("Placement start", long_date(placement.start_date)),
-        ("Placement type", _described("PLACE", placement.placement_type)),
+        ("Placement type", codes.described("PLACE", placement.placement_type)),
         ("Placed in", ", ".join(x for x in (placement.town, district(placement.postcode)) if x)),
     ]
     if notification.event == Event.PLACEMENT_END:
@@ -111,7 +111,7 @@ def partner_rows(notification: Notification, child: Child, placing: str) -> Rows
         rows.append(
             (
                 "Reason it ended",
-                _described("REC", placement.end_reason) if placement.end_reason else "Not recorded",
+                codes.described("REC", placement.end_reason, "Not recorded"),
             )
         )
     if notification.recipient_role == RecipientRole.VIRTUAL_SCHOOL:
@@ -175,7 +175,7 @@ def _child_rows(child: Child, directory: Directory) -> Rows:
         ("Ethnicity", child.ethnicity or "Not recorded"),
         ("Disability", _yes_no(child.disability)),
         ("NHS number", _nhs_number(child.nhs_number)),
-        ("Legal status", _described("LS", child.legal_status)),
+        ("Legal status", codes.described("LS", child.legal_status)),
         ("Child protection plan", _yes_no(child.child_protection_plan)),
         ("Education, health and care plan", ehc),
         ("Unaccompanied asylum-seeking child", _yes_no(child.uasc)),
@@ -202,8 +202,8 @@ def _placement_rows(placement: Placement) -> Rows:
     reason = placement.reason_for_change
     return (
         ("Start date", long_date(placement.start_date)),
-        ("Placement type", _described("PLACE", placement.placement_type)),
-        ("Placement provider", _described("PLACE_PROVIDER", placement.provider)),
+        ("Placement type", codes.described("PLACE", placement.placement_type)),
+        ("Placement provider", codes.described("PLACE_PROVIDER", placement.provider)),
         ("Expected end", long_date(placement.end_date) if placement.end_date else "Not known"),
         ("Carer or establishment", placement.carer_name or "Not recorded"),
         ("Carer (for a home, its registered person)", _contact(_carer(placement))),
@@ -213,7 +213,7 @@ def _placement_rows(placement: Placement) -> Rows:
         ("Emergency placement", _yes_no(placement.emergency)),
         (
             "Reason for the change",
-            _described("REASON_PLACE_CHANGE", reason) if reason else "Not recorded",
+            codes.described("REASON_PLACE_CHANGE", reason, "Not recorded"),
         ),
     )
 
@@ -226,7 +226,7 @@ def _ended_rows(placement: Placement) -> Rows:
         ("End date", long_date(placement.end_date) if placement.end_date else "Not recorded"),
         (
             "Reason it ended",
-            _described("REC", placement.end_reason) if placement.end_reason else "Not recorded",
+            codes.described("REC", placement.end_reason, "Not recorded"),
         ),
         ("Where the child went", placement.destination or "Not recorded"),
     )
@@ -253,13 +253,6 @@ def _contact(contact: Contact | None) -> str:
     return ", ".join(
         d for d in (contact.name, contact.organisation, contact.email, contact.phone) if d
     )
-
-
-def _described(list_name: str, code: str) -> str:
-    try:
-        return f"{code}: {codes.describe(list_name, code)}"
-    except codes.UnknownCode:
-        return code
 
 
 def _nhs_number(number: str | None) -> str:
