@@ -41,6 +41,7 @@ from notify.extensions import db
 from notify.labels import event_title
 from notify.notifications.calendars import working_day_calendars
 from notify.web import charts
+from notify.web.pagination import pagination
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -250,7 +251,12 @@ def chase() -> Any:
         chase=page,
         today=today,
         next_url=request.full_path.rstrip("?"),
-        pagination=_pagination(page, filters),
+        pagination=pagination(
+            page.page,
+            page.pages,
+            lambda n: url_for("dashboard.chase", **_page_args(filters, n)),
+            "Chase list pages",
+        ),
         refresh_url=url_for("dashboard.chase_table", **_page_args(filters, page.page)),
     )
 
@@ -277,30 +283,6 @@ def chase_table() -> Any:
 
 def _page_args(filters: ChaseFilters, page: int) -> dict[str, Any]:
     return {**filters.as_args(), "page": page if page > 1 else None}
-
-
-def _pagination(page: ChasePage, filters: ChaseFilters) -> dict[str, Any] | None:
-    """Parameters of the GOV.UK pagination component, or None for a single page."""
-    if page.pages <= 1:
-        return None
-
-    def href(n: int) -> str:
-        return url_for("dashboard.chase", **_page_args(filters, n))
-
-    numbers = sorted(
-        {1, page.pages, page.page - 1, page.page, page.page + 1} & set(range(1, page.pages + 1))
-    )
-    items: list[dict[str, Any]] = []
-    for i, n in enumerate(numbers):
-        if i and n - numbers[i - 1] > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": n, "href": href(n), "current": n == page.page})
-    params: dict[str, Any] = {"items": items, "landmarkLabel": "Chase list pages"}
-    if page.page > 1:
-        params["previous"] = {"href": href(page.page - 1)}
-    if page.page < page.pages:
-        params["next"] = {"href": href(page.page + 1)}
-    return params
 
 
 CSV_COLUMNS = (

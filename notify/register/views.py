@@ -70,6 +70,7 @@ from notify.register.service import (
 )
 from notify.transaction import transaction
 from notify.web.forms import add_problems
+from notify.web.pagination import pagination
 
 bp = Blueprint("register", __name__)
 
@@ -119,27 +120,12 @@ def _page_number() -> int:
 def _pagination(
     page: Page, endpoint: str, args: dict[str, Any], label: str
 ) -> dict[str, Any] | None:
-    """Parameters of the GOV.UK pagination component, or None for a single page."""
-    if page.pages <= 1:
-        return None
-
-    def href(n: int) -> str:
-        return url_for(endpoint, **args, page=n if n > 1 else None)
-
-    numbers = sorted(
-        {1, page.pages, page.page - 1, page.page, page.page + 1} & set(range(1, page.pages + 1))
+    return pagination(
+        page.page,
+        page.pages,
+        lambda n: url_for(endpoint, **args, page=n if n > 1 else None),
+        label,
     )
-    items: list[dict[str, Any]] = []
-    for i, n in enumerate(numbers):
-        if i and n - numbers[i - 1] > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": n, "href": href(n), "current": n == page.page})
-    params: dict[str, Any] = {"items": items, "landmarkLabel": label}
-    if page.page > 1:
-        params["previous"] = {"href": href(page.page - 1)}
-    if page.page < page.pages:
-        params["next"] = {"href": href(page.page + 1)}
-    return params
 
 
 # --- the triage queue ------------------------------------------------------------------------
