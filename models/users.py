@@ -63,9 +63,12 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     api_key_prefix: Mapped[str | None] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(40))
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[dict | None] = mapped_column(JSON)
+    # where the request came from (the client's address as the proxy settings give it)
+    remote_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))

@@ -40,6 +40,7 @@ from notify.dashboard.queries import (
 from notify.extensions import db
 from notify.labels import event_title
 from notify.notifications.calendars import working_day_calendars
+from notify.transaction import transaction
 from notify.web import charts
 from notify.web.pagination import pagination
 
@@ -244,6 +245,7 @@ def chase() -> Any:
     form = _filter_form()
     filters = form.filters()
     page: ChasePage = chase_list(_db(), today, filters, _calendar(), page=_page_number())
+    _audit_chase_page(page, filters)
     return render_template(
         "views/dashboard/chase_list.html",
         form=form,
@@ -261,6 +263,13 @@ def chase() -> Any:
     )
 
 
+def _audit_chase_page(page: ChasePage, filters: ChaseFilters) -> None:
+    with transaction():
+        audit.list_shown(
+            "chase_list", (r.child_id for r in page.rows), page=page.page, **filters.as_args()
+        )
+
+
 @bp.get("/chase-list/table")
 @roles_required(*DASHBOARD_ROLES)
 def chase_table() -> Any:
@@ -268,6 +277,7 @@ def chase_table() -> Any:
     today = today_uk()
     filters = _filter_form().filters()
     page = chase_list(_db(), today, filters, _calendar(), page=_page_number())
+    _audit_chase_page(page, filters)
     next_url = url_for("dashboard.chase", **_page_args(filters, page.page))
     html = render_template(
         "views/dashboard/_chase_table.html",
@@ -362,6 +372,8 @@ def notices(kind: str) -> Any:
     except ValueError:
         abort(404)
     total, rows = lists.notice_list(_db(), which, today_uk())
+    with transaction():
+        audit.list_shown(f"notices_{which.value}", (r.child_id for r in rows))
     return render_template(
         "views/dashboard/notices.html",
         title=lists.NOTICE_TITLES[which],
@@ -379,6 +391,8 @@ def placements(kind: str) -> Any:
     except ValueError:
         abort(404)
     total, rows = lists.placement_list(_db(), which, _home_authority(), today_uk())
+    with transaction():
+        audit.list_shown(f"placements_{which.value}", (r.child_id for r in rows))
     return render_template(
         "views/dashboard/placements.html",
         title=lists.PLACEMENT_TITLES[which],

@@ -30,7 +30,7 @@ def index() -> Any:
     today = today_uk()
     children = caseload(db.session(), current_user.id, today)
     with transaction():
-        audit.record("view", "caseload", None, results=len(children))
+        audit.list_shown("caseload", (c.child_id for c in children))
     return render_template(
         "views/mywork/index.html",
         counts=count_my_work(db.session(), current_user.id, today),
@@ -48,10 +48,9 @@ def need_list(need: str) -> Any:
     except ValueError:
         abort(404)
     today = today_uk()
+    rows = needing_action(db.session(), current_user.id, kind, today)
+    with transaction():
+        audit.list_shown(f"my_work_{kind.value}", (r.child_id for r in rows))
     return render_template(
-        "views/mywork/need.html",
-        need=kind,
-        title=NEED_TITLES[kind],
-        rows=needing_action(db.session(), current_user.id, kind, today),
-        today=today,
+        "views/mywork/need.html", need=kind, title=NEED_TITLES[kind], rows=rows, today=today
     )

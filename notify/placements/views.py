@@ -127,7 +127,7 @@ def find_child() -> Any:
         results = search_children(_db(), query, SEARCH_LIMIT)
         authorities = authority_names(_db(), (c.responsible_authority_code for c in results))
         with transaction():
-            audit.record("search", "child", None, results=len(results))
+            audit.list_shown("child_search", (c.id for c in results), query=query)
     return render_template(
         "views/placements/find_child.html",
         form=form,

@@ -150,6 +150,14 @@ def queue() -> Any:
     filters = QueueFilters(q=form.q.data or "", assigned_to=current_user.id if mine else None)
     overdue_before = _overdue_before()
     page = triage_queue(_db(), _page_number(), filters, overdue_before)
+    with transaction():
+        audit.list_shown(
+            "triage_queue",
+            (row.notice.child_id for row in page.rows),
+            notice_ids=[row.notice.id for row in page.rows],
+            query=filters.q or None,
+            page=page.page,
+        )
     args = {k: v for k, v in {"q": filters.q, "show": form.show.data}.items() if v}
     return render_template(
         "views/register/queue.html",
@@ -367,6 +375,13 @@ def register() -> Any:
     form = _filter_form()
     filters = form.filters()
     page = register_page(_db(), _home(), today, filters, now, _page_number())
+    with transaction():
+        audit.list_shown(
+            "host_register",
+            (row.child_id for row in page.rows),
+            page=page.page,
+            **filters.as_args(),
+        )
     return render_template(
         "views/register/register.html",
         form=form,

@@ -124,7 +124,7 @@ def test_a_recipient_elsewhere_reads_the_full_notice_after_confirming_their_addr
         assert expected in words, expected
 
     events = [
-        (e.action, (e.detail or {}).get("reader"), (e.detail or {}).get("remote_address"))
+        (e.action, (e.detail or {}).get("reader"), e.remote_address)
         for e in db_session.scalars(
             select(AuditEvent)
             .where(
