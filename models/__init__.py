@@ -19,12 +19,13 @@ from models.reference import (
     SecureDomain,
     Succession,
 )
-from models.users import ApiClient, AuditEvent, User
+from models.users import ApiClient, AuditChild, AuditEvent, User
 
 __all__ = [
     "AdjoiningAuthority",
     "ApiClient",
     "Approval",
+    "AuditChild",
     "AuditEvent",
     "Authority",
     "BankHoliday",

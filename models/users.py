@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
 from models.enums import Role, check_in
@@ -72,3 +72,14 @@ class AuditEvent(Base):
     # where the request came from (the client's address as the proxy settings give it)
     remote_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    # every child the event concerns, to find "who saw this child" without reading `detail`
+    children: Mapped[list["AuditChild"]] = relationship(cascade="all, delete-orphan")
+
+
+class AuditChild(Base):
+    """One child an audit event concerns (a record opened, a list that showed them)."""
+
+    __tablename__ = "audit_children"
+
+    audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(primary_key=True, index=True)

@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         apikeys,
         apikit,
         assets,
+        auditlog,
         auth,
         cli,
         dashboard,
@@ -98,6 +99,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     acknowledgements.init_app(app)
     register.init_app(app)
     imports.init_app(app)
+    auditlog.init_app(app)
     reports.init_app(app)
     directory.init_app(app)
     apikeys.init_app(app)

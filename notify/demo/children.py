@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from models import (
+    Approval,
     Authority,
     Child,
     Contact,
@@ -57,7 +58,6 @@ from notify.placements.service import (
     PlacementDetails,
     end_placement,
     plan_placement,
-    record_approval,
     record_child,
     record_placement,
 )
@@ -1017,10 +1017,12 @@ def _write_children(
                 if p.awaiting_approval and p is planned.placements[-1]:
                     counts["awaiting_approval"] += 1
                     continue
+                # History as it happened, so written as rows: the area authority's notice
+                # went before the decision (the delivery history below sends it), which the
+                # service, deciding now, would wait for.
                 director = requirement.level == "director"
-                approval = record_approval(
-                    session,
-                    placement,
+                approval = Approval(
+                    placement=placement,
                     level=requirement.level,
                     decision="approved",
                     approver_id=manager.id,
@@ -1030,6 +1032,7 @@ def _write_children(
                     if director
                     else "Area authority notified",
                 )
+                session.add(approval)
                 # Approval comes before a planned placement, just after an emergency one.
                 decided = p.start + timedelta(
                     days=rng.randint(1, 3) if p.emergency else -rng.randint(1, 10)
