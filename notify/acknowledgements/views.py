@@ -5,7 +5,7 @@ by phone, email or letter, or to reopen one recorded in error.
 Opening the link changes nothing (mail scanners follow links); only its form's POST does.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -32,7 +32,7 @@ from notify import audit
 from notify.acknowledgements.forms import AcknowledgeForm, ReadForm, RecordForm, ReopenForm
 from notify.acknowledgements.notice import full_notice
 from notify.auth import roles_required, safe_next
-from notify.calendar import UK, today_uk
+from notify.calendar import UK, today_uk, uk_date
 from notify.extensions import db, limiter
 from notify.labels import event_title
 from notify.notifications.acknowledge import (
@@ -68,6 +68,12 @@ def uk_datetime(value: datetime | None) -> str:
     local = value.astimezone(UK)
     clock = f"{local:%I:%M}".lstrip("0") + ("am" if local.hour < 12 else "pm")
     return f"{local.day} {local:%B %Y} at {clock}"
+
+
+@bp.app_template_filter("uk_date")
+def uk_date_filter(value: datetime) -> date:
+    """The UK date of a timestamp: the day a notice was sent, as its recipient saw it."""
+    return uk_date(value)
 
 
 @bp.app_template_filter("acknowledged_via")

@@ -7,7 +7,7 @@ version as first read, so a change made by someone else meanwhile shows as a con
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -39,7 +39,7 @@ from notify.placements.forms import (
     PLEASE_CHOOSE,
     ApprovalForm,
     ChildForm,
-    ConfirmForm,
+    ConfirmWithReasonForm,
     EndForm,
     MoveForm,
     SearchForm,
@@ -52,6 +52,7 @@ from notify.placements.service import (
     end_placement,
     plan_end,
     plan_placement,
+    reason_question,
     record_approval,
     record_child,
     record_placement,
@@ -427,14 +428,14 @@ def check_move(child_id: int) -> Any:
     if draft is None or draft["version"] is None:
         return redirect(url_for(".record_move", child_id=child.id, change=1 if draft else None))
     details = _details_from_session(draft["values"])
-    confirm = ConfirmForm()
+    confirm = ConfirmWithReasonForm()
     if confirm.validate_on_submit():
         is_move = child.current_placement is not None
         try:
             recorded = record_placement(
                 _db(),
                 child,
-                details,
+                replace(details, late_reason=confirm.reason.data or None),
                 expected_version=draft["version"],
                 actor_id=current_user.id,
                 today=today,
@@ -445,16 +446,19 @@ def check_move(child_id: int) -> Any:
             db.session.rollback()
             return _move_conflict(child, key, draft)
         except InvalidInput as exc:
-            # The facts moved between check and confirm (a new day, a changed directory).
             db.session.rollback()
-            return _move_form_with_problems(child, draft, exc, today)
-        session.pop(key, None)
-        flash(
-            f"{'Move' if is_move else 'Placement'} recorded: "
-            f"{_will_be_sent([n.status for n in recorded.notifications])}",
-            "success",
-        )
-        return redirect(url_for(".child_page", child_id=child.id))
+            if set(exc.fields) != {"late_reason"}:
+                # The facts moved between check and confirm (a new day, a changed directory).
+                return _move_form_with_problems(child, draft, exc, today)
+            add_problems(confirm, {"reason": exc.fields["late_reason"]})
+        else:
+            session.pop(key, None)
+            flash(
+                f"{'Move' if is_move else 'Placement'} recorded: "
+                f"{_will_be_sent([n.status for n in recorded.notifications])}",
+                "success",
+            )
+            return redirect(url_for(".child_page", child_id=child.id))
     if child.version != draft["version"]:
         return _move_conflict(child, key, draft)
     try:
@@ -467,6 +471,8 @@ def check_move(child_id: int) -> Any:
         plan=plan,
         details=details,
         confirm=confirm,
+        form=confirm,  # for the error summary
+        reason_question=reason_question(plan) if plan.needs_reason else None,
         **_plan_names(plan),
     )
 
@@ -617,7 +623,7 @@ def check_end(child_id: int, placement_id: int) -> Any:
             )
         )
     end_date = date.fromisoformat(draft["end_date"])
-    confirm = ConfirmForm()
+    confirm = ConfirmWithReasonForm()
     if confirm.validate_on_submit():
         try:
             recorded = end_placement(
@@ -629,6 +635,7 @@ def check_end(child_id: int, placement_id: int) -> Any:
                 destination=draft["destination"],
                 expected_version=draft["version"],
                 today=today,
+                not_practicable_reason=confirm.reason.data or None,
             )
             audit.record("end_placement", "placement", placement.id, child_id=child.id)
             db.session.commit()
@@ -637,17 +644,20 @@ def check_end(child_id: int, placement_id: int) -> Any:
             return _end_conflict(child, placement, key, draft)
         except InvalidInput as exc:
             db.session.rollback()
-            form = _end_form(child, draft, today)
-            add_problems(form, exc.fields)
-            return render_template(
-                "views/placements/end.html", form=form, child=child, placement=placement
+            if set(exc.fields) != {"not_practicable_reason"}:
+                form = _end_form(child, draft, today)
+                add_problems(form, exc.fields)
+                return render_template(
+                    "views/placements/end.html", form=form, child=child, placement=placement
+                )
+            add_problems(confirm, {"reason": exc.fields["not_practicable_reason"]})
+        else:
+            session.pop(key, None)
+            flash(
+                f"Placement ended: {_will_be_sent([n.status for n in recorded.notifications])}",
+                "success",
             )
-        session.pop(key, None)
-        flash(
-            f"Placement ended: {_will_be_sent([n.status for n in recorded.notifications])}",
-            "success",
-        )
-        return redirect(url_for(".child_page", child_id=child.id))
+            return redirect(url_for(".child_page", child_id=child.id))
     if child.version != draft["version"]:
         return _end_conflict(child, placement, key, draft)
     try:
@@ -666,6 +676,8 @@ def check_end(child_id: int, placement_id: int) -> Any:
         draft=draft,
         end_date=end_date,
         confirm=confirm,
+        form=confirm,  # for the error summary
+        reason_question=reason_question(plan) if plan.needs_reason else None,
     )
 
 

@@ -7,6 +7,8 @@ the person with whom the child was placed (reg 14) even when withheld as previou
 A new GP or school is told of the new placement, not of the end of the old one.
 """
 
+from datetime import date
+
 import pytest
 
 from models.enums import Event, RecipientRole
@@ -39,6 +41,7 @@ def event(kind: Change, contacts: tuple[KnownContact, ...]) -> PlacementEvent:
         new=None if kind == Change.END else new,
         previous=None if kind == Change.START else old,
         contacts=contacts,
+        recorded_on=date(2026, 5, 1),
     )
 
 
