@@ -144,6 +144,9 @@ class KnownContact:
     # someone the new placement brings (the GP the child will register with, a new school):
     # told of it, not of the end of a placement they had no part in
     joins: bool = False
+    # someone told of the ending placement's start who is no longer among the child's people
+    # (the carer before it): told of its end (reg 14), not of a new placement
+    leaves: bool = False
 
     def __post_init__(self) -> None:
         if self.role not in CONTACT_ROLES:
@@ -152,6 +155,8 @@ class KnownContact:
             raise ValueError(
                 f"only parents, contact-order holders and carers may be withheld, not {self.role}"
             )
+        if self.joins and self.leaves:
+            raise ValueError("a contact cannot both join with the new placement and leave")
 
 
 @dataclass(frozen=True)
@@ -393,7 +398,7 @@ def _reg13_people(
         people.extend(
             (role, RecipientKind.CONTACT, contact.contact_id, contact.division)
             for contact in event.contacts
-            if contact.role == role and (starting or not contact.joins)
+            if contact.role == role and not (contact.leaves if starting else contact.joins)
         )
     return people
 

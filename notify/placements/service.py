@@ -301,7 +301,7 @@ def plan_placement(session: Session, child: Child, details: PlacementDetails, to
         home=_home_place(home),
         new=new_facts,
         previous=previous_facts,
-        contacts=_known_contacts(child, previous, details),
+        contacts=_known_contacts(child, previous, details, _told_of_start(session, previous)),
         police_flag=child.police_flag,
         withholding=details.withholding,
         recorded_on=today,
@@ -576,7 +576,7 @@ def plan_end(
         home=_home_place(home),
         new=None,
         previous=_placement_facts(session, placement, end_date),
-        contacts=_known_contacts(child, placement, None),
+        contacts=_known_contacts(child, placement, None, _told_of_start(session, placement)),
         police_flag=child.police_flag,
         withholding=_recorded_withholding(placement),
         recorded_on=today,
@@ -763,11 +763,42 @@ def _current_carers(child: Child, current: Placement | None) -> list[Contact]:
     ]
 
 
+# A reg 13 notice of a placement's start: its recipients are owed notice of its end (reg 14).
+_START_EVENTS = (Event.PLACEMENT_START, Event.ADDRESS_CHANGE)
+
+
+def _told_of_start(session: Session, placement: Placement | None) -> dict[int, RecipientRole]:
+    """The people given (or, under reg 13(3), not given) a notice of `placement`'s start, by
+    contact id, with the class they were told in."""
+    if placement is None or placement.id is None:
+        return {}
+    rows = session.execute(
+        select(Notification.recipient_code, Notification.recipient_role)
+        .where(
+            Notification.placement_id == placement.id,
+            Notification.event.in_([e.value for e in _START_EVENTS]),
+            Notification.recipient_kind == RecipientKind.CONTACT,
+            Notification.status != NotificationStatus.CANCELLED,
+        )
+        .order_by(Notification.id)
+    )
+    return {
+        int(code): RecipientRole(role)
+        for code, role in rows
+        if code and code.isdigit() and RecipientRole(role) in rules.CONTACT_ROLES
+    }
+
+
 def _known_contacts(
-    child: Child, current: Placement | None, details: PlacementDetails | None
+    child: Child,
+    current: Placement | None,
+    details: PlacementDetails | None,
+    told_of_start: dict[int, RecipientRole] | None = None,
 ) -> tuple[rules.KnownContact, ...]:
     """The child's people as the rules see them. `current` is the placement ending (on a
-    move or an end); `details` the new one (on a start or a move)."""
+    move or an end), `told_of_start` those told of its start, who are told of its end even
+    once no longer among the child's people (the carer before it); `details` the new
+    placement (on a start or a move)."""
     starting = details is not None
     # decisions kept with the placement that ends carry to its end notice
     kept = (
@@ -799,6 +830,21 @@ def _known_contacts(
             known.append(
                 rules.KnownContact(RecipientRole.PREVIOUS_CARER, str(c.id), withheld=withheld)
             )
+    listed = {c.id for c in child.contacts if c.active}
+    by_id = {c.id: c for c in child.contacts}
+    for contact_id, role in (told_of_start or {}).items():
+        person = by_id.get(contact_id)
+        if contact_id in listed or person is None or role == RecipientRole.CARER:
+            continue
+        kept_decision = kept.get(contact_id)
+        withheld = (
+            rules.PersonWithheld(kept_decision.decided_by, kept_decision.reason)
+            if kept_decision is not None
+            else people.withheld_of(person)
+        )
+        if withheld is not None and role not in rules.PERSON_WITHHOLDABLE_ROLES:
+            withheld = None
+        known.append(rules.KnownContact(role, str(contact_id), withheld=withheld, leaves=True))
     if details is not None:
         if details.new_gp is not None:
             known.append(
