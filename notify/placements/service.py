@@ -163,8 +163,20 @@ class Plan:
 
     @property
     def needs_reason(self) -> bool:
-        """Whether the person recording this must say why (late notices, or reg 14(4))."""
+        """Whether the notices must say why (late notices, or reg 14(4))."""
         return bool(self.late) or self.end_notified_after
+
+    @property
+    def default_reason(self) -> str | None:
+        """On an emergency move with nothing late, the emergency is why its end was not
+        notified first."""
+        emergency = self.details is not None and self.details.emergency
+        return EMERGENCY_MOVE_REASON if emergency and not self.late else None
+
+    @property
+    def asks_reason(self) -> bool:
+        """Whether the person recording this must give the reason."""
+        return self.needs_reason and self.default_reason is None
 
 
 def record_child(
@@ -342,12 +354,7 @@ def record_placement(
     transaction."""
     _check_version(child, expected_version)
     plan = plan_placement(session, child, details, today)
-    late_reason = _reason_for(
-        plan,
-        details.late_reason,
-        "late_reason",
-        default=EMERGENCY_MOVE_REASON if details.emergency and not plan.late else None,
-    )
+    late_reason = _reason_for(plan, details.late_reason, "late_reason")
     if plan.previous is not None:
         plan.previous.end_date = plan.previous_end_date
         plan.previous.end_reason = codes.REC_NEW_EPISODE_SAME_DAY
@@ -405,16 +412,14 @@ def record_placement(
     return Recorded(placement, notifications)
 
 
-def _reason_for(
-    plan: Plan, given: str | None, name: str, *, default: str | None = None
-) -> str | None:
+def _reason_for(plan: Plan, given: str | None, name: str) -> str | None:
     """The reason the person gave for late notices (or reg 14(4)), required when the plan
-    needs one: refused, with what is late and by when, when it is missing or too long."""
+    asks one: refused, with what is late and by when, when it is missing or too long."""
     reason = (given or "").strip() or None
     if not plan.needs_reason:
         return None
     if reason is None:
-        reason = default
+        reason = plan.default_reason
     if reason is None:
         raise InvalidInput({name: [reason_question(plan)]})
     if len(reason) > REASON_MAX_LENGTH:

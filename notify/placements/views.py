@@ -472,7 +472,7 @@ def check_move(child_id: int) -> Any:
         details=details,
         confirm=confirm,
         form=confirm,  # for the error summary
-        reason_question=reason_question(plan) if plan.needs_reason else None,
+        reason_question=reason_question(plan) if plan.asks_reason else None,
         **_plan_names(plan),
     )
 
@@ -677,7 +677,7 @@ def check_end(child_id: int, placement_id: int) -> Any:
         end_date=end_date,
         confirm=confirm,
         form=confirm,  # for the error summary
-        reason_question=reason_question(plan) if plan.needs_reason else None,
+        reason_question=reason_question(plan) if plan.asks_reason else None,
     )
 
 

@@ -168,3 +168,19 @@ def test_the_carer_before_a_placement_is_told_of_its_end_but_not_of_the_next(
     # ...but not of the third, which Bob's care came before: Bob is told of the end of his
     # and the start of the third in one change of address
     assert told(third) == {("Bob", "previous_carer", Event.ADDRESS_CHANGE)}
+
+
+def test_a_move_recorded_the_day_before_is_on_time_and_asks_nothing(db_session: Session) -> None:
+    child = create_child(db_session)
+    first = create_placement(db_session, child, "WR5 3AA", start_date=TODAY - timedelta(days=60))
+    details = placement_details("HR1 1AA", start_date=TODAY + timedelta(days=1))
+
+    plan = plan_placement(db_session, child, details, TODAY)
+
+    assert not plan.needs_reason and not plan.late
+    # the end of the old placement and the start of the new are both due today
+    assert {n.send_by for n in plan.to_send} == {TODAY}
+    record_placement(
+        db_session, child, details, expected_version=child.version, actor_id=None, today=TODAY
+    )
+    assert first.end_not_practicable_reason is None
