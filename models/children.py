@@ -102,6 +102,8 @@ class Placement(Base):
     reason_for_change: Mapped[str | None] = mapped_column(String(6))
     end_reason: Mapped[str | None] = mapped_column(String(6))
     destination: Mapped[str | None] = mapped_column(String(200))
+    # Reg 14(4): an end recorded on or after its date, and why notice could not be given first.
+    end_not_practicable_reason: Mapped[str | None] = mapped_column(String(200))
     # 903 LS during this placement, where it differs from the child's legal status now
     legal_status: Mapped[str | None] = mapped_column(String(2))
     # Derived at recording time from the postcodes (DOMAIN.md §6).

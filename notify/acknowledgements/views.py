@@ -2,7 +2,7 @@
 reopen one recorded in error, send a reminder now. The recipient's pages are in `link`.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -25,7 +25,7 @@ from models.notifications import notice_reference
 from notify import audit
 from notify.acknowledgements.forms import RecordForm, ReopenForm
 from notify.auth import roles_required, safe_next
-from notify.calendar import UK, today_uk
+from notify.calendar import UK, today_uk, uk_date
 from notify.extensions import db
 from notify.labels import event_title
 from notify.notifications.acknowledge import (
@@ -60,6 +60,12 @@ def uk_datetime(value: datetime | None) -> str:
     local = value.astimezone(UK)
     clock = f"{local:%I:%M}".lstrip("0") + ("am" if local.hour < 12 else "pm")
     return f"{local.day} {local:%B %Y} at {clock}"
+
+
+@bp.app_template_filter("uk_date")
+def uk_date_filter(value: datetime) -> date:
+    """The UK date of a timestamp: the day a notice was sent, as its recipient saw it."""
+    return uk_date(value)
 
 
 @bp.app_template_filter("acknowledged_via")

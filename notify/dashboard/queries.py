@@ -255,6 +255,9 @@ class ChaseRow:
     host_authority_name: str | None
     social_worker_name: str | None
     team: str | None
+    # DOMAIN.md §3: sent after its send-by date; the reason, when given on recording it
+    sent_late: bool = False
+    late_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,8 @@ def _chase_select(today: date, filters: ChaseFilters) -> Select:
             HostAuthority.name,
             SocialWorker.name,
             SocialWorker.team,
+            N.send_by,
+            N.late_reason,
         )
         .select_from(N)
         .join(Child, Child.id == N.child_id)
@@ -329,11 +334,12 @@ def _chase_select(today: date, filters: ChaseFilters) -> Select:
 
 def _chase_row(row: tuple, today: date, calendar: WorkingDays | None) -> ChaseRow:
     (nid, child_id, initials, ref, event, kind, code, name, role, sent_at, ack_by) = row[:11]
-    reminders, reminded_on, escalated_at, host, worker, team = row[11:]
+    reminders, reminded_on, escalated_at, host, worker, team, send_by, late_reason = row[11:]
     try:
         days = calendar.count(ack_by, today) if calendar else None
     except CalendarRangeError:
         days = None
+    sent_on = uk_day(sent_at) if sent_at else None
     return ChaseRow(
         notification_id=nid,
         child_id=child_id,
@@ -345,7 +351,7 @@ def _chase_row(row: tuple, today: date, calendar: WorkingDays | None) -> ChaseRo
         recipient_name=name,
         recipient_role=role,
         sent_at=sent_at,
-        sent_on=uk_day(sent_at) if sent_at else None,
+        sent_on=sent_on,
         acknowledge_by=ack_by,
         days_overdue=days if days is not None else (today - ack_by).days,
         working_days=days is not None,
@@ -355,6 +361,8 @@ def _chase_row(row: tuple, today: date, calendar: WorkingDays | None) -> ChaseRo
         host_authority_name=host,
         social_worker_name=worker,
         team=team,
+        sent_late=sent_on is not None and sent_on > send_by,
+        late_reason=late_reason,
     )
 
 

@@ -87,6 +87,14 @@ RECENT_DAYS = 45
 RECENT_SHARE = 0.1  # of current placements out of area; half that in county
 # How the history of sending and chasing is told (DOMAIN.md §3; the chaser's defaults).
 LATE_SHARE = 0.06  # notices sent after their send-by date
+# The demo records its history today; the reason its notices give for being late. The
+# history is then told as if each change had been recorded on its day.
+HISTORY_REASON = "Recorded from the case file for the demonstration"
+LATE_REASONS = (
+    "The carer was found late in the evening and the move confirmed the next morning",
+    "The social worker was off sick and the move was recorded on their return",
+    "The address was confirmed by the provider only on the day",
+)
 ACKNOWLEDGE_WORKING_DAYS = 5
 REMINDER_EVERY = 5
 REMINDER_LIMIT = 3
@@ -1050,6 +1058,7 @@ def _write_children(
                 destination=LEAVING_DESTINATIONS[reason],
                 expected_version=child.version,
                 today=today,
+                not_practicable_reason=HISTORY_REASON,
             )
         counts["children"] += 1
         counts[GROUP_COUNTS[planned.group]] += 1
@@ -1074,6 +1083,7 @@ def _record(
         telephone=p.telephone,
         emergency=p.emergency,
         reason_for_change=p.reason_for_change if child.placements else None,
+        late_reason=HISTORY_REASON,
     )
     approvals: tuple[ApprovalRequirement, ...] = ()
     try:
@@ -1147,9 +1157,12 @@ def _settle_past_notifications(
                 n.acknowledged_at = sent
                 n.acknowledged_via = AckVia.MANUAL
                 n.acknowledgement_note = "No email address on file: told by telephone"
+                n.late_reason = None
                 n.next_attempt_at = None
             continue
         late = rng.random() < LATE_SHARE
+        # as if recorded on its day: only those sent late say why
+        n.late_reason = LATE_REASONS[n.id % len(LATE_REASONS)] if late else None
         sent_on = (
             working_days.add(n.send_by, rng.randint(1, 4))
             if late

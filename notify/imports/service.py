@@ -301,6 +301,8 @@ def _details(stint: Stint) -> PlacementDetails:
         postcode=stint.postcode,
         urn=stint.urn,
         reason_for_change=stint.reason_for_change,
+        # a change that reaches us after its date could not be notified in advance
+        late_reason=LATE_REASON,
     )
 
 
@@ -342,6 +344,7 @@ def _apply(
             destination=None,
             expected_version=child.version,
             today=today,
+            not_practicable_reason=LATE_REASON,
         )
         return child, ending
     raise ValueError(f"{change.kind} is not applied automatically")

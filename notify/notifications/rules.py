@@ -4,18 +4,27 @@ Pure: DOMAIN.md §1 (reg 13 starts, reg 14 ends, moves) and §2 (reg 11 approval
 plain dataclasses. The caller resolves postcodes, distances, adjoining authorities and
 the child's contacts; `who_must_be_told` only decides.
 
-Deadlines (`send_by`), counted on the recipient's own bank-holiday calendar:
+Deadlines (`send_by`), DOMAIN.md §1. Working days are counted on the England and Wales
+calendar for every recipient, wherever they are: the regulations apply in England and the
+duty is ours (reg 1(2)), so a Scottish bank holiday moves no deadline.
 
-- planned start: the start date itself. The notice is due before the placement; one
-  sent on the start day is treated as on time, and any later as late.
+- planned start: the day before the start ("before the placement is made"); one sent on
+  the start day is late.
 - emergency start: 5 working days after the start.
-- end: 10 working days after the end.
+- end recorded before its date (reg 14(2)): notice of the intention, by the day before
+  the end.
+- end recorded on or after its date (reg 14(4), prior notice was not practicable): 10
+  working days after the end, and the notice says why.
 - a move's single change-of-address notice: the earlier of its start and end deadlines.
+
+A notice is late when it goes after its send-by date (§3): one whose send-by date is
+before the day the change is recorded is late already, and the person recording it is
+asked why.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from enum import StrEnum
 
 from models.enums import ApprovalLevel, Division, Event, RecipientKind, RecipientRole
@@ -28,6 +37,8 @@ END_WORKING_DAYS = 10
 # The responsible authority (us) is English: its own people, and contacts whose
 # division the caller does not give, work to the England and Wales calendar.
 RESPONSIBLE_DIVISION = Division.ENGLAND_AND_WALES
+# Statutory deadlines are ours, under English regulations, whoever the recipient is.
+STATUTORY_DIVISION = Division.ENGLAND_AND_WALES
 
 # Reg 13(3): only these may be left out, where telling them would put the child at risk.
 WITHHOLDABLE_ROLES = frozenset(
@@ -133,6 +144,9 @@ class KnownContact:
     # someone the new placement brings (the GP the child will register with, a new school):
     # told of it, not of the end of a placement they had no part in
     joins: bool = False
+    # someone told of the ending placement's start who is no longer among the child's people
+    # (the carer before it): told of its end (reg 14), not of a new placement
+    leaves: bool = False
 
     def __post_init__(self) -> None:
         if self.role not in CONTACT_ROLES:
@@ -141,6 +155,8 @@ class KnownContact:
             raise ValueError(
                 f"only parents, contact-order holders and carers may be withheld, not {self.role}"
             )
+        if self.joins and self.leaves:
+            raise ValueError("a contact cannot both join with the new placement and leave")
 
 
 @dataclass(frozen=True)
@@ -179,6 +195,9 @@ class PlacementEvent:
     contacts: tuple[KnownContact, ...] = ()
     police_flag: bool = False
     withholding: Withholding | None = None
+    # The day the change is recorded: it decides whether an end was notified in advance
+    # (reg 14(2)) or only after the event (reg 14(4)), and which notices are late already.
+    recorded_on: date = field(kw_only=True)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", Change(self.kind))
@@ -222,6 +241,12 @@ class PlacementEvent:
         assert self.new is not None  # checked in __post_init__: only a move gets here
         return self.new.start_date
 
+    @property
+    def end_notified_after(self) -> bool:
+        """Reg 14(4): the end is recorded on or after its date, so no notice of the
+        intention could be given and the end notices must say why."""
+        return self.previous is not None and self.recorded_on >= self.previous_ends_on
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -233,6 +258,7 @@ class Recipient:
     event: Event
     send_by: date
     division: Division
+    late: bool = False  # a statutory notice due before the day the change was recorded
 
     @property
     def needs_address(self) -> bool:
@@ -270,6 +296,13 @@ class Decision:
     withheld: tuple[Withheld, ...] = ()
     approvals_required: tuple[ApprovalRequirement, ...] = ()
     approval_exemption: str | None = None
+    # reg 14(4): the end was recorded on or after its date; the reason must be given
+    end_notified_after: bool = False
+
+    @property
+    def late(self) -> tuple[Recipient, ...]:
+        """The notices already late when the change is recorded."""
+        return tuple(r for r in self.recipients if r.late)
 
     def with_role(self, role: RecipientRole) -> tuple[Recipient, ...]:
         """The notices to recipients told in `role`."""
@@ -288,7 +321,10 @@ def who_must_be_told(event: PlacementEvent, calendars: Mapping[Division, Working
     decisions = _decisions(event)
     told_at_end, held_at_end = _split_withheld(ends, decisions)
     told_at_start, held_at_start = _split_withheld(starts, decisions)
-    recipients = _merge_move(told_at_end, told_at_start)
+    recipients = tuple(
+        replace(r, late=_late(r, event.recorded_on))
+        for r in _merge_move(told_at_end, told_at_start)
+    )
     held = _merge_move(held_at_end, held_at_start)
     withheld = tuple(
         Withheld(
@@ -312,7 +348,13 @@ def who_must_be_told(event: PlacementEvent, calendars: Mapping[Division, Working
         withheld=withheld,
         approvals_required=approvals,
         approval_exemption=exemption,
+        end_notified_after=event.end_notified_after,
     )
+
+
+def _late(notice: Recipient, recorded_on: date) -> bool:
+    """Due before the change is recorded. Our own alerts are not statutory notices."""
+    return notice.kind != RecipientKind.INTERNAL and notice.send_by < recorded_on
 
 
 def _reg13_people(
@@ -356,7 +398,7 @@ def _reg13_people(
         people.extend(
             (role, RecipientKind.CONTACT, contact.contact_id, contact.division)
             for contact in event.contacts
-            if contact.role == role and (starting or not contact.joins)
+            if contact.role == role and not (contact.leaves if starting else contact.joins)
         )
     return people
 
@@ -364,13 +406,9 @@ def _reg13_people(
 def _start_notices(
     event: PlacementEvent, facts: PlacementFacts, calendars: Mapping[Division, WorkingDays]
 ) -> list[Recipient]:
-    def send_by(division: Division) -> date:
-        if not facts.emergency:
-            return facts.start_date
-        return _calendar(calendars, division).add(facts.start_date, EMERGENCY_START_WORKING_DAYS)
-
+    send_by = start_send_by(facts, calendars)
     notices = [
-        Recipient(role, kind, target, Event.PLACEMENT_START, send_by(division), division)
+        Recipient(role, kind, target, Event.PLACEMENT_START, send_by, division)
         for role, kind, target, division in _reg13_people(event, facts)
     ]
     if facts.out_of_area:
@@ -380,7 +418,7 @@ def _start_notices(
                 RecipientKind.INTERNAL,
                 None,
                 Event.SQA_ALERT,
-                send_by(RESPONSIBLE_DIVISION),
+                send_by,
                 RESPONSIBLE_DIVISION,
             )
         )
@@ -393,9 +431,7 @@ def _end_notices(
     end_date: date,
     calendars: Mapping[Division, WorkingDays],
 ) -> list[Recipient]:
-    def send_by(division: Division) -> date:
-        return _calendar(calendars, division).add(end_date, END_WORKING_DAYS)
-
+    send_by = end_send_by(end_date, calendars, notified_after=event.end_notified_after)
     people = _reg13_people(event, facts, starting=False)
     people.extend(
         (RecipientRole.CARER, RecipientKind.CONTACT, contact.contact_id, contact.division)
@@ -408,10 +444,27 @@ def _end_notices(
             # The host the child leaves; if the new host is the same, _merge_move
             # turns this and the start notice into one change of address.
             role = RecipientRole.PREVIOUS_AREA_AUTHORITY
-        notices.append(
-            Recipient(role, kind, target, Event.PLACEMENT_END, send_by(division), division)
-        )
+        notices.append(Recipient(role, kind, target, Event.PLACEMENT_END, send_by, division))
     return _unique(notices)
+
+
+def start_send_by(facts: PlacementFacts, calendars: Mapping[Division, WorkingDays]) -> date:
+    """Reg 13: before the placement is made (the day before it starts), or for an emergency
+    placement within 5 working days of its start."""
+    if facts.emergency:
+        statutory = _calendar(calendars, STATUTORY_DIVISION)
+        return statutory.add(facts.start_date, EMERGENCY_START_WORKING_DAYS)
+    return facts.start_date - timedelta(days=1)
+
+
+def end_send_by(
+    end_date: date, calendars: Mapping[Division, WorkingDays], *, notified_after: bool
+) -> date:
+    """Reg 14: notice of the intention by the day before the end; where that was not
+    practicable (the end recorded on or after its date), within 10 working days of it."""
+    if notified_after:
+        return _calendar(calendars, STATUTORY_DIVISION).add(end_date, END_WORKING_DAYS)
+    return end_date - timedelta(days=1)
 
 
 _Decisions = dict[tuple[RecipientRole, str | None], PersonWithheld]

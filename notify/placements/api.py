@@ -158,6 +158,7 @@ class EndPlacement(MethodView):
                 destination=body.destination,
                 expected_version=child.version if body.version is None else body.version,
                 today=today_uk(),
+                not_practicable_reason=body.not_practicable_reason,
             )
             session.flush()
             audit.record(

@@ -34,7 +34,7 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from notify.geography.postcode import PostcodeError, normalise_postcode
-from notify.placements.service import ChildDetails, PlacementDetails
+from notify.placements.service import REASON_MAX_LENGTH, ChildDetails, PlacementDetails
 from notify.validation import nhs_number_problem
 from notify.web.forms import GovDateField, Problem, StripWhitespaceForm, options, text_field
 
@@ -327,3 +327,21 @@ class ConfirmForm(StripWhitespaceForm):
     """The button that carries out a checked plan (a form of its own for the CSRF token)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class ConfirmWithReasonForm(ConfirmForm):
+    """Confirming a plan whose notices will be late, or whose end could not be notified in
+    advance (reg 14(4)): the service requires the reason then, and the notices carry it."""
+
+    reason = TextAreaField(
+        "Why could notice not be given in time?",
+        widget=GovTextArea(),
+        description="This goes on the notices, for the people they are sent to",
+        validators=[
+            Optional(),
+            Length(
+                max=REASON_MAX_LENGTH,
+                message=f"Give the reason in at most {REASON_MAX_LENGTH} characters",
+            ),
+        ],
+    )

@@ -24,7 +24,7 @@ from models import Child, Notification, Placement
 from models.enums import RecipientKind, RecipientRole
 from notify.calendar import today_uk
 from notify.placements.people_schemas import NewPersonSchema, person_details
-from notify.placements.service import ChildDetails, PlacementDetails
+from notify.placements.service import REASON_MAX_LENGTH, ChildDetails, PlacementDetails
 from notify.validation import date_of_birth_problem, nhs_number_problem
 from notify.web.fields import CodeNameSchema, IsoDate, RecipientSchema, Text, code_problem
 
@@ -144,6 +144,7 @@ class EndRequest:
     end_reason: str
     destination: str | None
     version: int | None
+    not_practicable_reason: str | None = None
 
 
 def _version_field() -> fields.Integer:
@@ -225,6 +226,16 @@ class PlacementInSchema(Schema):
         allow_none=True,
         metadata={"description": "The school or education provider, where that changes"},
     )
+    late_reason = Text(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=REASON_MAX_LENGTH, error="At most {max} characters"),
+        metadata={
+            "description": "Why the notices will be late (any due before today), or, on a "
+            "move recorded on or after the current placement's end, why its end could not "
+            "be notified first (reg 14(4)). Required then; carried on the late notices."
+        },
+    )
     version = _version_field()
 
     @validates("end_reason")
@@ -289,6 +300,16 @@ class EndInSchema(Schema):
     end_date = IsoDate(required=True)
     end_reason = Text(required=True, metadata={"description": "903 REC code", "example": "E4A"})
     destination = _optional_text(200)
+    not_practicable_reason = Text(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=REASON_MAX_LENGTH, error="At most {max} characters"),
+        metadata={
+            "description": "Required when the end is recorded on or after its date: why "
+            "notice could not be given before the placement ended (reg 14(4)). Carried on "
+            "the end notices, which are then due 10 working days after the end."
+        },
+    )
     version = _version_field()
 
     @validates_schema(skip_on_field_errors=False)
@@ -325,6 +346,10 @@ class NotificationSchema(Schema):
     acknowledge_by = fields.Date(allow_none=True)
     sent_at = fields.DateTime(allow_none=True)
     acknowledged_at = fields.DateTime(allow_none=True)
+    late_reason = fields.String(
+        allow_none=True,
+        metadata={"description": "Why the notice is late: it was due before it was recorded"},
+    )
 
     @pre_dump
     def _from_model(self, n: Notification, **kwargs: Any) -> dict[str, Any]:
@@ -346,6 +371,7 @@ class NotificationSchema(Schema):
             "acknowledge_by": n.acknowledge_by,
             "sent_at": n.sent_at,
             "acknowledged_at": n.acknowledged_at,
+            "late_reason": n.late_reason,
         }
 
 
@@ -364,6 +390,10 @@ class PlacementSchema(Schema):
     reason_for_change = fields.String(allow_none=True)
     end_reason = fields.String(allow_none=True)
     destination = fields.String(allow_none=True)
+    not_practicable_reason = fields.String(
+        allow_none=True,
+        metadata={"description": "Reg 14(4): why notice of the end could not be given before it"},
+    )
     host_authority = fields.Nested(CodeNameSchema, required=True)
     host_health_body = fields.Nested(HealthBodyCodeSchema, allow_none=True)
     location = fields.String(required=True, metadata={"enum": ["IN", "OUT"]})
@@ -400,6 +430,7 @@ def placement_body(p: Placement) -> dict[str, Any]:
         "reason_for_change": p.reason_for_change,
         "end_reason": p.end_reason,
         "destination": p.destination,
+        "not_practicable_reason": p.end_not_practicable_reason,
         "host_authority": {"code": host.code, "name": host.name},
         "host_health_body": (
             {"code": health.code, "name": health.name, "ods_code": health.ods_code}

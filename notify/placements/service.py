@@ -103,6 +103,15 @@ class PlacementDetails:
     # Where they change with the move: the GP the child will register with, the new school.
     new_gp: PersonDetails | None = None
     school: PersonDetails | None = None
+    # Why notices will be late, or (on a move recorded on or after the current placement's
+    # end) why its end could not be notified in advance (reg 14(4)).
+    late_reason: str | None = None
+
+
+# The longest reason kept with a notice (notifications.late_reason).
+REASON_MAX_LENGTH = 200
+# Reg 14(4) on an emergency move: the emergency is why the end could not be notified first.
+EMERGENCY_MOVE_REASON = "An emergency placement: the move could not be planned in advance"
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,8 @@ class PlannedNotification:
     address: str | None
     # reg 13(3): not to be told, and why ("who decided: reason")
     withheld_reason: str | None = None
+    # due before the day the change is recorded: it goes late, and says why
+    late: bool = False
 
     @property
     def status(self) -> str:
@@ -138,10 +149,34 @@ class Plan:
     notifications: tuple[PlannedNotification, ...]
     approvals: tuple[rules.ApprovalRequirement, ...]
     withheld: tuple[rules.Withheld, ...] = field(default=())
+    # reg 14(4): the ending placement's end is recorded on or after its date
+    end_notified_after: bool = False
 
     @property
     def to_send(self) -> tuple[PlannedNotification, ...]:
         return tuple(n for n in self.notifications if n.withheld_reason is None)
+
+    @property
+    def late(self) -> tuple[PlannedNotification, ...]:
+        """The notices that will be late: due before today."""
+        return tuple(n for n in self.to_send if n.late)
+
+    @property
+    def needs_reason(self) -> bool:
+        """Whether the notices must say why (late notices, or reg 14(4))."""
+        return bool(self.late) or self.end_notified_after
+
+    @property
+    def default_reason(self) -> str | None:
+        """On an emergency move with nothing late, the emergency is why its end was not
+        notified first."""
+        emergency = self.details is not None and self.details.emergency
+        return EMERGENCY_MOVE_REASON if emergency and not self.late else None
+
+    @property
+    def asks_reason(self) -> bool:
+        """Whether the person recording this must give the reason."""
+        return self.needs_reason and self.default_reason is None
 
 
 def record_child(
@@ -268,16 +303,20 @@ def plan_placement(session: Session, child: Child, details: PlacementDetails, to
         placement_type=details.placement_type,
     )
     new_facts = _facts(details, placed, host_health_body, geography)
-    previous_facts = _placement_facts(session, previous, previous_end) if previous else None
+    # With no end date given, the old placement's notices count from the day the child moves.
+    previous_facts = (
+        _placement_facts(session, previous, details.previous_end_date) if previous else None
+    )
     event = rules.PlacementEvent(
         kind=rules.Change.MOVE if previous else rules.Change.START,
         home_authority_code=ra,
         home=_home_place(home),
         new=new_facts,
         previous=previous_facts,
-        contacts=_known_contacts(child, previous, details),
+        contacts=_known_contacts(child, previous, details, _told_of_start(session, previous)),
         police_flag=child.police_flag,
         withholding=details.withholding,
+        recorded_on=today,
     )
     decision = _decide(session, event, "start_date")
     return Plan(
@@ -290,6 +329,7 @@ def plan_placement(session: Session, child: Child, details: PlacementDetails, to
         notifications=_resolve_recipients(session, decision, ra, details),
         approvals=tuple(decision.approvals_required),
         withheld=decision.withheld,
+        end_notified_after=decision.end_notified_after,
     )
 
 
@@ -314,9 +354,12 @@ def record_placement(
     transaction."""
     _check_version(child, expected_version)
     plan = plan_placement(session, child, details, today)
+    late_reason = _reason_for(plan, details.late_reason, "late_reason")
     if plan.previous is not None:
         plan.previous.end_date = plan.previous_end_date
         plan.previous.end_reason = codes.REC_NEW_EPISODE_SAME_DAY
+        if plan.end_notified_after:
+            plan.previous.end_not_practicable_reason = late_reason
     assert plan.details is not None and plan.placement_location is not None
     d, geo = plan.details, plan.geography
     assert geo is not None
@@ -359,9 +402,45 @@ def record_placement(
     created = _change_people(session, child, placement, plan.previous, d, today)
     _record_person_withholdings(session, placement, plan.withheld)
     notifications = _write_notifications(
-        session, child, placement, plan.previous, _readdress(plan.notifications, created)
+        session,
+        child,
+        placement,
+        plan.previous,
+        _readdress(plan.notifications, created),
+        late_reason,
     )
     return Recorded(placement, notifications)
+
+
+def _reason_for(plan: Plan, given: str | None, name: str) -> str | None:
+    """The reason the person gave for late notices (or reg 14(4)), required when the plan
+    asks one: refused, with what is late and by when, when it is missing or too long."""
+    reason = (given or "").strip() or None
+    if not plan.needs_reason:
+        return None
+    if reason is None:
+        reason = plan.default_reason
+    if reason is None:
+        raise InvalidInput({name: [reason_question(plan)]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise InvalidInput({name: [f"Give the reason in at most {REASON_MAX_LENGTH} characters"]})
+    return reason
+
+
+def reason_question(plan: Plan) -> str:
+    """What the person is asked when the plan needs a reason (and told when they give none)."""
+    if plan.late:
+        due = min(n.send_by for n in plan.late)
+        count = len(plan.late)
+        notices = "1 notice" if count == 1 else f"{count} notices"
+        return (
+            f"{notices} will be late (due by {due:%-d %B %Y}): "
+            "say why notice could not be given in time"
+        )
+    return (
+        f"The end of the placement on {plan.previous_end_date:%-d %B %Y} is recorded on or "
+        "after that day: say why notice could not be given before it ended"
+    )
 
 
 # The people a placement may bring with it, and the role each holds once recorded.
@@ -451,20 +530,26 @@ def end_placement(
     destination: str | None,
     expected_version: int,
     today: date,
+    not_practicable_reason: str | None = None,
 ) -> Recorded:
-    """End a placement without a new one (the child leaves care or goes missing)."""
+    """End a placement without a new one (the child leaves care or goes missing). Ended on or
+    after its date, `not_practicable_reason` says why notice could not be given first."""
     _check_version(child, expected_version)
     plan = plan_end(session, child, placement, end_date, end_reason, today)
+    reason = _reason_for(plan, not_practicable_reason, "not_practicable_reason")
     placement.end_date = end_date
     placement.end_reason = end_reason
     placement.destination = destination
+    placement.end_not_practicable_reason = reason if plan.end_notified_after else None
     for carer in _current_carers(child, placement):
         carer.active = False
         carer.ended_on = end_date
         carer.updated_at = utcnow()
     child.updated_at = utcnow()
     session.flush()
-    notifications = _write_notifications(session, child, placement, placement, plan.notifications)
+    notifications = _write_notifications(
+        session, child, placement, placement, plan.notifications, reason
+    )
     return Recorded(placement, notifications)
 
 
@@ -496,9 +581,10 @@ def plan_end(
         home=_home_place(home),
         new=None,
         previous=_placement_facts(session, placement, end_date),
-        contacts=_known_contacts(child, placement, None),
+        contacts=_known_contacts(child, placement, None, _told_of_start(session, placement)),
         police_flag=child.police_flag,
         withholding=_recorded_withholding(placement),
+        recorded_on=today,
     )
     decision = _decide(session, event, "end_date")
     return Plan(
@@ -513,6 +599,7 @@ def plan_end(
         ),
         approvals=(),
         withheld=decision.withheld,
+        end_notified_after=decision.end_notified_after,
     )
 
 
@@ -722,11 +809,42 @@ def _current_carers(child: Child, current: Placement | None) -> list[Contact]:
     ]
 
 
+# A reg 13 notice of a placement's start: its recipients are owed notice of its end (reg 14).
+_START_EVENTS = (Event.PLACEMENT_START, Event.ADDRESS_CHANGE)
+
+
+def _told_of_start(session: Session, placement: Placement | None) -> dict[int, RecipientRole]:
+    """The people given (or, under reg 13(3), not given) a notice of `placement`'s start, by
+    contact id, with the class they were told in."""
+    if placement is None or placement.id is None:
+        return {}
+    rows = session.execute(
+        select(Notification.recipient_code, Notification.recipient_role)
+        .where(
+            Notification.placement_id == placement.id,
+            Notification.event.in_([e.value for e in _START_EVENTS]),
+            Notification.recipient_kind == RecipientKind.CONTACT,
+            Notification.status != NotificationStatus.CANCELLED,
+        )
+        .order_by(Notification.id)
+    )
+    return {
+        int(code): RecipientRole(role)
+        for code, role in rows
+        if code and code.isdigit() and RecipientRole(role) in rules.CONTACT_ROLES
+    }
+
+
 def _known_contacts(
-    child: Child, current: Placement | None, details: PlacementDetails | None
+    child: Child,
+    current: Placement | None,
+    details: PlacementDetails | None,
+    told_of_start: dict[int, RecipientRole] | None = None,
 ) -> tuple[rules.KnownContact, ...]:
     """The child's people as the rules see them. `current` is the placement ending (on a
-    move or an end); `details` the new one (on a start or a move)."""
+    move or an end), `told_of_start` those told of its start, who are told of its end even
+    once no longer among the child's people (the carer before it); `details` the new
+    placement (on a start or a move)."""
     starting = details is not None
     # decisions kept with the placement that ends carry to its end notice
     kept = (
@@ -758,6 +876,21 @@ def _known_contacts(
             known.append(
                 rules.KnownContact(RecipientRole.PREVIOUS_CARER, str(c.id), withheld=withheld)
             )
+    listed = {c.id for c in child.contacts if c.active}
+    by_id = {c.id: c for c in child.contacts}
+    for contact_id, role in (told_of_start or {}).items():
+        person = by_id.get(contact_id)
+        if contact_id in listed or person is None or role == RecipientRole.CARER:
+            continue
+        kept_decision = kept.get(contact_id)
+        withheld = (
+            rules.PersonWithheld(kept_decision.decided_by, kept_decision.reason)
+            if kept_decision is not None
+            else people.withheld_of(person)
+        )
+        if withheld is not None and role not in rules.PERSON_WITHHOLDABLE_ROLES:
+            withheld = None
+        known.append(rules.KnownContact(role, str(contact_id), withheld=withheld, leaves=True))
     if details is not None:
         if details.new_gp is not None:
             known.append(
@@ -813,6 +946,7 @@ def _resolve_recipients(
                     name=person.name if person else "",
                     address=person.email if person and person.email else None,
                     withheld_reason=withheld_reason,
+                    late=r.late,
                 )
             )
             continue
@@ -840,6 +974,7 @@ def _resolve_recipients(
                 name=name,
                 address=address,
                 withheld_reason=withheld_reason,
+                late=r.late,
             )
         )
     return tuple(planned)
@@ -855,6 +990,7 @@ def _write_notifications(
     new: Placement,
     old: Placement | None,
     planned: Iterable[PlannedNotification],
+    late_reason: str | None = None,
 ) -> list[Notification]:
     return [
         outbox.enqueue(
@@ -870,6 +1006,7 @@ def _write_notifications(
             address=p.address,
             send_by=p.send_by,
             withheld_reason=p.withheld_reason,
+            late_reason=late_reason if p.late else None,
         )
         for p in planned
     ]

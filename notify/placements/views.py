@@ -6,7 +6,7 @@ answers wait in the Flask session between the form and the check page, with the 
 version as first read, so a change made by someone else meanwhile shows as a conflict.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -37,7 +37,7 @@ from notify.placements.forms import (
     PLEASE_CHOOSE,
     ApprovalForm,
     ChildForm,
-    ConfirmForm,
+    ConfirmWithReasonForm,
     EndForm,
     MoveForm,
     SearchForm,
@@ -58,6 +58,7 @@ from notify.placements.service import (
     end_placement,
     plan_end,
     plan_placement,
+    reason_question,
     record_approval,
     record_child,
     record_placement,
@@ -366,7 +367,7 @@ def check_move(child_id: int) -> Any:
     if draft is None or draft["version"] is None:
         return redirect(url_for(".record_move", child_id=child.id, change=1 if draft else None))
     details = _details_from_session(draft["values"])
-    confirm = ConfirmForm()
+    confirm = ConfirmWithReasonForm()
     if confirm.validate_on_submit():
         is_move = child.current_placement is not None
         try:
@@ -374,7 +375,7 @@ def check_move(child_id: int) -> Any:
                 recorded = record_placement(
                     _db(),
                     child,
-                    details,
+                    replace(details, late_reason=confirm.reason.data or None),
                     expected_version=draft["version"],
                     actor_id=current_user.id,
                     today=today,
@@ -385,15 +386,18 @@ def check_move(child_id: int) -> Any:
         except (Conflict, StaleDataError):
             return _move_conflict(child, key, draft)
         except InvalidInput as exc:
-            # The facts moved between check and confirm (a new day, a changed directory).
-            return _move_form_with_problems(child, draft, exc, today)
-        session.pop(key, None)
-        flash(
-            f"{'Move' if is_move else 'Placement'} recorded: "
-            f"{_will_be_sent([n.status for n in recorded.notifications])}",
-            "success",
-        )
-        return redirect(url_for(".child_page", child_id=child.id))
+            if set(exc.fields) != {"late_reason"}:
+                # The facts moved between check and confirm (a new day, a changed directory).
+                return _move_form_with_problems(child, draft, exc, today)
+            add_problems(confirm, {"reason": exc.fields["late_reason"]})
+        else:
+            session.pop(key, None)
+            flash(
+                f"{'Move' if is_move else 'Placement'} recorded: "
+                f"{_will_be_sent([n.status for n in recorded.notifications])}",
+                "success",
+            )
+            return redirect(url_for(".child_page", child_id=child.id))
     if child.version != draft["version"]:
         return _move_conflict(child, key, draft)
     try:
@@ -406,6 +410,8 @@ def check_move(child_id: int) -> Any:
         plan=plan,
         details=details,
         confirm=confirm,
+        form=confirm,  # for the error summary
+        reason_question=reason_question(plan) if plan.asks_reason else None,
         **_plan_names(plan),
     )
 
@@ -556,7 +562,7 @@ def check_end(child_id: int, placement_id: int) -> Any:
             )
         )
     end_date = date.fromisoformat(draft["end_date"])
-    confirm = ConfirmForm()
+    confirm = ConfirmWithReasonForm()
     if confirm.validate_on_submit():
         try:
             with transaction():
@@ -569,22 +575,26 @@ def check_end(child_id: int, placement_id: int) -> Any:
                     destination=draft["destination"],
                     expected_version=draft["version"],
                     today=today,
+                    not_practicable_reason=confirm.reason.data or None,
                 )
                 audit.record("end_placement", "placement", placement.id, child_id=child.id)
         except (Conflict, StaleDataError):
             return _end_conflict(child, placement, key, draft)
         except InvalidInput as exc:
-            form = _end_form(child, draft, today)
-            add_problems(form, exc.fields)
-            return render_template(
-                "views/placements/end.html", form=form, child=child, placement=placement
+            if set(exc.fields) != {"not_practicable_reason"}:
+                form = _end_form(child, draft, today)
+                add_problems(form, exc.fields)
+                return render_template(
+                    "views/placements/end.html", form=form, child=child, placement=placement
+                )
+            add_problems(confirm, {"reason": exc.fields["not_practicable_reason"]})
+        else:
+            session.pop(key, None)
+            flash(
+                f"Placement ended: {_will_be_sent([n.status for n in recorded.notifications])}",
+                "success",
             )
-        session.pop(key, None)
-        flash(
-            f"Placement ended: {_will_be_sent([n.status for n in recorded.notifications])}",
-            "success",
-        )
-        return redirect(url_for(".child_page", child_id=child.id))
+            return redirect(url_for(".child_page", child_id=child.id))
     if child.version != draft["version"]:
         return _end_conflict(child, placement, key, draft)
     try:
@@ -603,6 +613,8 @@ def check_end(child_id: int, placement_id: int) -> Any:
         draft=draft,
         end_date=end_date,
         confirm=confirm,
+        form=confirm,  # for the error summary
+        reason_question=reason_question(plan) if plan.asks_reason else None,
     )
 
 

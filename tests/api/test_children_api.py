@@ -56,6 +56,7 @@ PLACEMENT_KEYS = {
     "reason_for_change",
     "end_reason",
     "destination",
+    "not_practicable_reason",
     "host_authority",
     "host_health_body",
     "location",
@@ -73,6 +74,7 @@ NOTIFICATION_KEYS = {
     "acknowledge_by",
     "sent_at",
     "acknowledged_at",
+    "late_reason",
 }
 RECIPIENT_KEYS = {"kind", "role", "code", "name", "email"}
 

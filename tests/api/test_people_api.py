@@ -84,7 +84,13 @@ def child_in_foster_care(api, db_session):
     ok(
         api.post(
             f"/api/v1/children/{child['id']}/placements",
-            placement_body("WR5 3AA", start_date=started, emergency=True, carer=carer),
+            placement_body(
+                "WR5 3AA",
+                start_date=started,
+                emergency=True,
+                carer=carer,
+                late_reason="Recorded when the case file was brought up to date",
+            ),
         ),
         201,
     )

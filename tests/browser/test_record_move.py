@@ -76,7 +76,9 @@ def test_a_social_worker_records_an_out_of_area_move_and_sees_who_will_be_told(
         told = page.get_by_test_id("who-will-be-told")
         expect(told).to_contain_text("Area authority (where placed)")
         expect(told).to_contain_text("Birmingham")
-        expect(told).to_contain_text(f"{start.day} {start:%B %Y}")
+        due = start - timedelta(days=1)  # a planned move: due by the day before it
+        expect(told).to_contain_text(f"{due.day} {due:%B %Y}")
+        expect(told).not_to_contain_text("Late")
         snap("check-your-answers")
         page.get_by_role("button", name="Confirm and record the move").click()
 

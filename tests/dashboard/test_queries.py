@@ -111,6 +111,20 @@ def test_the_chase_list_holds_overdue_notices_longest_overdue_first(db_session, 
     assert first.sent_on == date(2026, 2, 2)
 
 
+def test_the_chase_list_marks_a_notice_sent_after_its_send_by_date_and_says_why(db_session, world):
+    # DOMAIN.md §3: late when sent after its send-by date; n1 went on 2 March 2026
+    late = world.notices["n1"]
+    late.send_by = date(2026, 2, 27)
+    late.late_reason = "Recorded after the move"
+    db_session.flush()
+
+    page = chase_list(db_session, WORLD_TODAY, ChaseFilters(), _calendar(db_session))
+
+    marks = {r.notification_id: (r.sent_late, r.late_reason) for r in page.rows}
+    assert marks[late.id] == (True, "Recorded after the move")
+    assert marks[world.notices["n2"].id] == (False, None)  # sent on its send-by date
+
+
 def test_without_a_calendar_days_overdue_are_calendar_days(db_session, world):
     page = chase_list(db_session, WORLD_TODAY, ChaseFilters(), None)
     assert [(r.days_overdue, r.working_days) for r in page.rows] == [

@@ -150,6 +150,21 @@ def test_the_authorities_and_trends_panels_hold_their_tables(client, db_session,
     assert len(re.findall(r'data-month="\d{4}-\d{2}"', trends)) == 12
 
 
+def test_the_chase_list_shows_which_notices_went_late_and_why(client, db_session, world):
+    late = world.notices["n1"]
+    late.send_by = date(2026, 2, 27)  # sent 2 March 2026
+    late.late_reason = "Recorded after the move"
+    db_session.commit()
+    sign_in(client, db_session, "sqa_officer")
+
+    page = expect_status(client.get("/dashboard/chase-list"), 200).text
+
+    row = page.split(f'data-notification-id="{late.id}"')[1].split("</tr>")[0]
+    assert "Sent late" in row and "Late because: Recorded after the move" in row
+    other = page.split(f'data-notification-id="{world.notices["n2"].id}"')[1].split("</tr>")[0]
+    assert "Sent late" not in other
+
+
 def test_the_chase_list_filters_with_a_get_form(client, db_session, world):
     sign_in(client, db_session, "sqa_officer")
     n = world.notices

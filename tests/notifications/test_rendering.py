@@ -200,9 +200,48 @@ def test_an_end_notice_says_when_and_why_it_ended_and_where_the_child_went(
         body.secure_email = True
     _, text, _ = _notice(db_session, notification)
     end = TODAY + timedelta(days=30)
-    assert f"End date: {end.day} {end:%B %Y}" in text
+    # an end a month ahead: notice of the intention (reg 14(2)), before it ends
+    assert "THE PLACEMENT THAT IS TO END" in text
+    assert f"Planned end date: {end.day} {end:%B %Y}" in text
+    assert "Why notice was not given before it ended" not in text
     assert "Reason it ended: E11:" in text
     assert "Where the child went: Adopted" in text
+
+
+def test_an_end_recorded_after_it_happened_says_why_and_a_late_notice_says_why_it_is_late(
+    db_session: Session,
+) -> None:
+    give_every_body_an_address(db_session, secure=True)
+    child = create_child(db_session, **CHILD)
+    placement = create_placement(
+        db_session, child, "HR1 1AA", start_date=TODAY - timedelta(days=90)
+    )
+    started_late = _notifications(db_session, child)
+    reason = "She left the placement overnight and was found at her mother's"
+    end_placement(
+        db_session,
+        child,
+        placement,
+        end_date=TODAY - timedelta(days=1),
+        end_reason="E4A",
+        destination="Home to mother",
+        expected_version=child.version,
+        today=TODAY,
+        not_practicable_reason=reason,
+    )
+    (to_host,) = [
+        n
+        for n in _notifications(db_session, child)
+        if n.event == Event.PLACEMENT_END and n.recipient_code == HEREFORDSHIRE
+    ]
+    _, text, _ = _notice(db_session, to_host)
+    assert "THE PLACEMENT THAT ENDED" in text
+    assert f"Why notice was not given before it ended: {reason}" in text
+
+    (start_to_host,) = [n for n in started_late if n.recipient_code == HEREFORDSHIRE]
+    _, text, _ = _notice(db_session, start_to_host)
+    assert "WHY THIS NOTICE IS LATE" in text
+    assert start_to_host.late_reason is not None and start_to_host.late_reason in text
 
 
 def test_the_acknowledgement_token_names_its_notification(app: Flask) -> None:

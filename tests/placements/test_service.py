@@ -185,6 +185,7 @@ def test_ending_a_placement_notifies_the_area_authority(db_session: Session) -> 
         destination="Adopted",
         expected_version=child.version,
         today=TODAY,
+        not_practicable_reason="The adoption order was made today",
     )
     assert ("placement_end", HEREFORDSHIRE) in {
         (n.event, n.recipient_code) for n in ended.notifications

@@ -166,7 +166,9 @@ def test_children_other_authorities_placed_with_us_are_found_but_not_recorded_he
     record_placement(
         db_session,
         child,
-        placement_details(IN_AREA, start_date=TODAY - timedelta(days=30)),
+        placement_details(
+            IN_AREA, start_date=TODAY - timedelta(days=30), late_reason="Recorded from the file"
+        ),
         expected_version=child.version,
         actor_id=None,
         today=TODAY,
@@ -309,7 +311,9 @@ def test_recording_a_move_out_of_area_shows_who_will_be_told_then_records_it(
     assert "Birmingham" in table
     assert "Health body where placed" in table
     start = TODAY + timedelta(days=7)
-    assert f"{start.day} {start:%B %Y}" in table  # a planned start: due before it begins
+    due = start - timedelta(days=1)  # a planned start: due by the day before it begins
+    assert f"{due.day} {due:%B %Y}" in table
+    assert "Late" not in table
     assert count(db_session, Placement, child_id=child.id) == 1  # nothing written yet
 
     done = client.post(f"/children/{child.id}/move/check")
@@ -541,13 +545,22 @@ def test_ending_a_placement_shows_who_will_be_told_then_ends_it(
     assert "E4A: Returned home" in page
     assert count(db_session, Placement, id=placement.id, end_date=None) == 1
 
-    done = client.post(response.headers["Location"])
+    # ended today: no notice could be given before it (reg 14(4)), so the page asks why
+    assert "say why notice could not be given before it ended" in page
+    refused = client.post(response.headers["Location"])
+    assert refused.status_code == 200
+    assert "There is a problem" in text(refused)
+    assert count(db_session, Placement, id=placement.id, end_date=None) == 1
+
+    reason = "Mother collected her from school without warning"
+    done = client.post(response.headers["Location"], data={"reason": reason})
     assert done.status_code == 302
     assert "Placement ended" in text(expect_status(client.get(done.headers["Location"]), 200))
     db_session.expire_all()
     ended = db_session.get(Placement, placement.id)
     assert ended is not None
     assert (ended.end_date, ended.end_reason, ended.destination) == (TODAY, "E4A", "Home to mother")
+    assert ended.end_not_practicable_reason == reason
     assert count(db_session, Notification, placement_id=placement.id, event="placement_end") > 0
 
 

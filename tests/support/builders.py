@@ -81,6 +81,10 @@ def create_child(session: Session, *, placed_at: str | None = None, **over: Any)
     return child
 
 
+# Why a placement recorded after it began (the builders' history) was notified late.
+RECORDED_AFTER = "Recorded after the placement began, when the case file was brought up to date"
+
+
 def placement_details(postcode: str = "WR5 3AA", **over: Any) -> PlacementDetails:
     """A planned foster placement starting next week."""
     fields: dict[str, Any] = {
@@ -98,7 +102,10 @@ def placement_details(postcode: str = "WR5 3AA", **over: Any) -> PlacementDetail
 def create_placement(
     session: Session, child: Child, postcode: str = "WR5 3AA", **over: Any
 ) -> Placement:
-    """`child` placed at `postcode` (through the placement service, notices and all)."""
+    """`child` placed at `postcode` (through the placement service, notices and all). One
+    recorded on or after its start gives the reason its notices are late."""
+    if over.get("start_date", TODAY + timedelta(days=7)) <= TODAY:
+        over.setdefault("late_reason", RECORDED_AFTER)
     return record_placement(
         session,
         child,

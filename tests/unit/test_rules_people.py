@@ -7,6 +7,8 @@ the person with whom the child was placed (reg 14) even when withheld as previou
 A new GP or school is told of the new placement, not of the end of the old one.
 """
 
+from datetime import date
+
 import pytest
 
 from models.enums import Event, RecipientRole
@@ -39,6 +41,7 @@ def event(kind: Change, contacts: tuple[KnownContact, ...]) -> PlacementEvent:
         new=None if kind == Change.END else new,
         previous=None if kind == Change.START else old,
         contacts=contacts,
+        recorded_on=date(2026, 5, 1),
     )
 
 
@@ -137,3 +140,24 @@ def test_a_new_gp_and_school_joining_with_a_move_are_told_of_the_start_only(cal)
         (R.SCHOOL, "old-school", Event.ADDRESS_CHANGE),
         (R.SCHOOL, "new-school", Event.PLACEMENT_START),
     }
+
+
+@pytest.mark.parametrize("kind", [Change.END, Change.MOVE])
+def test_the_carer_before_the_placement_is_told_of_its_end_and_of_no_new_placement(cal, kind):
+    # Reg 14: everyone told under reg 13 of the placement is told of its end, the person
+    # caring for the child before it (reg 13(2)(e)) among them.
+    contacts = (
+        KnownContact(R.PREVIOUS_CARER, "carer-before", leaves=True),
+        KnownContact(R.CARER, "carer-now"),
+        KnownContact(R.PREVIOUS_CARER, "carer-now"),
+    )
+    decision = who_must_be_told(event(kind, contacts), cal)
+    told = contact_notices(decision)
+    assert (R.PREVIOUS_CARER, "carer-before", Event.PLACEMENT_END) in told
+    assert {who for _, who, _ in told} <= {"carer-before", "carer-now"}
+    assert [e for _, who, e in told if who == "carer-before"] == [Event.PLACEMENT_END]
+
+
+def test_a_contact_cannot_both_join_and_leave():
+    with pytest.raises(ValueError, match="both join"):
+        KnownContact(R.GP, "gp", joins=True, leaves=True)

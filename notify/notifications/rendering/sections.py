@@ -137,16 +137,18 @@ def sections(
     # a reminder repeats the notice it chases
     event = notification.reminder_of.event if notification.reminder_of else notification.event
     if event == Event.PLACEMENT_END:
-        sections.append(Section("The placement that ended", _ended_rows(placement)))
+        # reg 14(2): a planned end is notice of the intention, given before it ends
+        planned = placement.end_date is not None and placement.end_date > today_uk()
+        heading = "The placement that is to end" if planned else "The placement that ended"
+        sections.append(Section(heading, _ended_rows(placement, planned)))
     else:
         sections.append(Section("The placement", _placement_rows(placement)))
         earlier = [p for p in child.placements if p.start_date < placement.start_date]
         previous = max(earlier, key=lambda p: p.start_date) if earlier else None
-        sections.append(
-            Section(
-                "Previous placement", (("Address", _address(previous) if previous else "None"),)
-            )
-        )
+        previous_rows: Rows = (("Address", _address(previous) if previous else "None"),)
+        if event == Event.ADDRESS_CHANGE and previous and previous.end_not_practicable_reason:
+            previous_rows += ((NOT_PRACTICABLE, previous.end_not_practicable_reason),)
+        sections.append(Section("Previous placement", previous_rows))
     sections.append(
         Section(
             "School and health",
@@ -218,18 +220,27 @@ def _placement_rows(placement: Placement) -> Rows:
     )
 
 
-def _ended_rows(placement: Placement) -> Rows:
-    return (
+NOT_PRACTICABLE = "Why notice was not given before it ended"
+
+
+def _ended_rows(placement: Placement, planned: bool = False) -> Rows:
+    rows: Rows = (
         ("Address", _address(placement)),
         ("Carer or establishment", placement.carer_name or "Not recorded"),
         ("Start date", long_date(placement.start_date)),
-        ("End date", long_date(placement.end_date) if placement.end_date else "Not recorded"),
+        (
+            "Planned end date" if planned else "End date",
+            long_date(placement.end_date) if placement.end_date else "Not recorded",
+        ),
         (
             "Reason it ended",
             codes.described("REC", placement.end_reason, "Not recorded"),
         ),
         ("Where the child went", placement.destination or "Not recorded"),
     )
+    if placement.end_not_practicable_reason:  # reg 14(4)
+        rows += ((NOT_PRACTICABLE, placement.end_not_practicable_reason),)
+    return rows
 
 
 def _carer(placement: Placement) -> Contact | None:
