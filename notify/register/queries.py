@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from models import Authority, Child, Contact, InboundNotice, Placement, User
-from models.enums import InboundStatus, RecipientRole
+from models import Authority, Child, Contact, InboundNotice, Notification, Placement, User
+from models.enums import Event, InboundStatus, RecipientKind, RecipientRole
 from notify.calendar import UK, WorkingDays
-from notify.register.service import OPEN_STATUSES, placing_child_id
+from notify.register.service import OPEN_STATUSES, placed_here_now, placing_child_id
 
 PER_PAGE = 25
 QUEUE_PER_PAGE = 50
@@ -504,3 +504,40 @@ def days_ago(then: datetime, now: datetime) -> str:
         return f"{hours} hour{'s' if hours != 1 else ''} ago"
     days = (now - then) // timedelta(days=1)
     return "yesterday" if days == 1 else f"{days} days ago"
+
+
+# --- reconciliation ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToAsk:
+    """A placing authority that a reconciliation would ask, with how many of its children we
+    hold as placed here now, and whether it has been asked today already."""
+
+    code: str
+    name: str
+    children: int
+    asked_today: bool
+
+
+def reconciliation_preview(session: Session, home: str, today: date) -> list[ToAsk]:
+    """Who `reconcile` would write to today, by name: what the confirmation page shows."""
+    counts = session.execute(
+        select(Authority.code, Authority.name, func.count(func.distinct(Child.id)))
+        .select_from(Child)
+        .join(Placement)
+        .join(Authority, Authority.code == Child.responsible_authority_code)
+        .where(placed_here_now(home, today), Child.responsible_authority_code != home)
+        .group_by(Authority.code, Authority.name)
+        .order_by(Authority.name)
+    ).all()
+    asked = set(
+        session.scalars(
+            select(Notification.recipient_code).where(
+                Notification.event == Event.RECONCILIATION,
+                Notification.recipient_kind == RecipientKind.AUTHORITY,
+                Notification.send_by == today,
+            )
+        )
+    )
+    return [ToAsk(code, name, n, code in asked) for code, name, n in counts]

@@ -53,6 +53,7 @@ from notify.register.queries import (
     days_ago,
     filter_choices,
     queue_counts,
+    reconciliation_preview,
     register_export,
     register_page,
     register_summary,
@@ -222,7 +223,6 @@ def _notice_page(notice: InboundNotice, status: int = 200, **context: Any) -> An
     ).all()
     with transaction():
         audit.record("view", "inbound_notice", notice.id)
-    context.setdefault("accept_form", AcceptForm())
     return render_template(
         "views/register/notice.html",
         notice=notice,
@@ -246,13 +246,35 @@ def notice(notice_id: int) -> Any:
     return _notice_page(_notice_or_404(notice_id))
 
 
+@bp.get("/inbound/<int:notice_id>/accept")
+@roles_required(*TRIAGE_DECIDE_ROLES)
+def confirm_accept(notice_id: int) -> Any:
+    """Before accepting: what it will do, to which record, and who will be told."""
+    found = _notice_or_404(notice_id)
+    if found.status not in (InboundStatus.RECEIVED, InboundStatus.QUERIED):
+        flash(f"Notice {found.reference} is {found.status}: it cannot be accepted now", "info")
+        return redirect(url_for(".notice", notice_id=found.id))
+    return _accept_page(found)
+
+
+def _accept_page(notice: InboundNotice, status: int = 200, form: AcceptForm | None = None) -> Any:
+    return render_template(
+        "views/register/accept.html",
+        notice=notice,
+        payload=notice.payload,
+        placing=db.session.get(Authority, notice.placing_authority_code),
+        match=find_hosted_child(_db(), notice),
+        form=form or AcceptForm(),
+    ), status
+
+
 @bp.post("/inbound/<int:notice_id>/accept")
 @roles_required(*TRIAGE_DECIDE_ROLES)
 def accept(notice_id: int) -> Any:
     found = _notice_or_404(notice_id)
     form = AcceptForm()
     if not form.validate_on_submit():
-        return _notice_page(found, 400, accept_form=form)
+        return _accept_page(found, 400, form)
     try:
         with transaction() as session:
             done = accept_notice(
@@ -392,7 +414,6 @@ def register() -> Any:
         age_bands=AGE_BANDS,
         today=today,
         may_reconcile=_may(RECONCILE_ROLES),
-        reconcile_form=ReconcileForm(),
     )
 
 
@@ -431,6 +452,19 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
         return f"'{value}"  # a spreadsheet must not read free text as a formula
     return value
+
+
+@bp.get("/register/reconcile")
+@roles_required(*RECONCILE_ROLES)
+def confirm_reconcile() -> Any:
+    """Before emailing every placing authority: who will be asked, and about how many."""
+    to_ask = reconciliation_preview(_db(), _home(), today_uk())
+    return render_template(
+        "views/register/reconcile.html",
+        to_ask=[a for a in to_ask if not a.asked_today],
+        asked_today=[a for a in to_ask if a.asked_today],
+        form=ReconcileForm(),
+    )
 
 
 @bp.post("/register/reconcile")

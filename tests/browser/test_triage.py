@@ -94,6 +94,9 @@ def test_business_support_accepts_a_notice_and_finds_the_child_on_the_register(
         )
         expect(page.locator("#match")).to_contain_text("not on the register yet")
         snap("notice")
+        page.get_by_role("button", name="Accept this notice").click()
+        expect(page.get_by_role("heading", name="Accept the notice")).to_be_visible()
+        snap("accept")
         page.get_by_role("button", name="Accept and add to the register").click()
 
         expect(page.get_by_role("heading", name="Keira Whitlock")).to_be_visible()

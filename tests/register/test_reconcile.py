@@ -1,6 +1,7 @@
 """Reconciliation: one request to each placing authority with children placed here now, at
 most once a day, from the command line or the register page."""
 
+import re
 from datetime import timedelta
 
 from flask import Flask
@@ -128,15 +129,25 @@ def test_the_register_button_reconciles_for_business_support(
     sign_in(client, db_session, "business_support")
 
     page = expect_status(client.get("/register"), 200).get_data(as_text=True)
+    confirm = expect_status(client.get("/register/reconcile"), 200).get_data(as_text=True)
+    assert _reconciliations(db_session) == []  # the confirmation page sends nothing
     first = expect_status(client.post("/register/reconcile", follow_redirects=True), 200).get_data(
         as_text=True
     )
+    after = expect_status(client.get("/register/reconcile"), 200).get_data(as_text=True)
     second = expect_status(client.post("/register/reconcile", follow_redirects=True), 200).get_data(
         as_text=True
     )
 
-    assert "Ask placing authorities to confirm" in page
+    assert 'href="/register/reconcile"' in page
+    # Birmingham with two children here now, Nottinghamshire with one; Dudley's has left
+    assert "This emails 2 placing authorities now" in confirm
+    rows = re.findall(r'<td class="govuk-table__cell[^"]*">([^<]+)</td>', confirm)
+    assert rows == ["Birmingham", "2", "Nottinghamshire", "1"]
+    assert "Dudley" not in confirm
     assert "Reconciliation requests written to 2 placing authorities" in first
+    assert "There is nobody to ask today: every placing authority has been asked" in after
+    assert "Already asked today, and not asked again: Birmingham, Nottinghamshire" in after
     assert "already been asked today" in second
     assert len(_reconciliations(db_session)) == 2
 
@@ -148,5 +159,6 @@ def test_only_business_support_may_reconcile(db_session: Session, client: FlaskC
     assert "Ask placing authorities to confirm" not in expect_status(
         client.get("/register"), 200
     ).get_data(as_text=True)
+    assert client.get("/register/reconcile").status_code == 403
     assert client.post("/register/reconcile").status_code == 403
     assert _reconciliations(db_session) == []

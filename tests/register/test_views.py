@@ -68,7 +68,7 @@ def test_a_notice_page_shows_everything_in_the_notice(
         "Barbourne Surgery, ODS code M81001",
         "Missing twice in the last six months",
         "This child is not on the register yet",
-        "Accept and add to the register",
+        "Accept this notice",
         "The notice exactly as received",
     ):
         assert shown in body, shown
@@ -81,6 +81,14 @@ def test_accepting_on_the_web_adds_the_child_and_opens_their_page(
     create_partner_teams(db_session)
     notice = create_inbound_notice(db_session)
     user = sign_in(client, db_session, "business_support")
+    confirm = expect_status(client.get(f"/inbound/{notice.id}/accept"), 200).get_data(as_text=True)
+    assert (
+        "Adds the child to the register" in confirm and "Accept and add to the register" in confirm
+    )
+    assert "14 Orchard Way, Worcester, WR1 2NA" in confirm
+    assert (
+        db_session.scalars(select(Child).where(Child.case_reference == "C-55501")).first() is None
+    )
 
     response = client.post(f"/inbound/{notice.id}/accept", follow_redirects=True)
     assert response.status_code == 200
@@ -209,8 +217,9 @@ def test_who_may_see_and_decide_notices(
     assert client.get("/inbound").status_code == view
     page = client.get(f"/inbound/{notice.id}")
     assert page.status_code == view
-    assert ("Accept and add to the register" in page.get_data(as_text=True)) is decide
+    assert ("Accept this notice" in page.get_data(as_text=True)) is decide
     assert client.get(f"/inbound/{notice.id}/query").status_code == (200 if decide else 403)
+    assert client.get(f"/inbound/{notice.id}/accept").status_code == (200 if decide else 403)
     for path in ("query", "reject", "accept"):  # accept last: it decides the notice
         status = client.post(f"/inbound/{notice.id}/{path}", data={}).status_code
         assert (status != 403) is decide, path
