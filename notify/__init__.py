@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         directory,
         errors,
         geography,
+        headers,
         imports,
         inbound,
         labels,
@@ -111,6 +112,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         role_title=labels.role_title,
         acknowledge_within=app.config["ACKNOWLEDGE_WITHIN_WORKING_DAYS"],
     )
+    headers.init_app(app)
     logs.init_app(app)
     return app
 
