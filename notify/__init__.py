@@ -2,6 +2,7 @@
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -19,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.from_environment())
     if config:
         app.config.update(config)
+    use_base_url(app)
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(ROOT / "templates"),
@@ -115,6 +117,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     headers.init_app(app)
     logs.init_app(app)
     return app
+
+
+def use_base_url(app: Flask) -> None:
+    """Build every absolute address (Werkzeug's own redirects, such as `//children` to
+    `/children`, included) from BASE_URL, never from the request's Host header, which the
+    client chooses. Since Flask 3.1 SERVER_NAME no longer refuses requests for other hosts."""
+    base = urlsplit(app.config["BASE_URL"])
+    if not app.config.get("SERVER_NAME"):
+        app.config["SERVER_NAME"] = base.netloc
+    app.config["PREFERRED_URL_SCHEME"] = base.scheme or "https"
 
 
 def configure_sqlite(engine: Engine) -> None:
