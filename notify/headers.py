@@ -8,7 +8,7 @@ the header that matters most for pages holding a child's data. What we need is a
 import secrets
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
 
 # The GOV.UK template's one inline script (it marks the body as JavaScript-enabled) carries
 # the request's nonce; every other script is a file of our own origin.
@@ -65,5 +65,5 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _nonce() -> dict[str, Any]:
-        # the name the GOV.UK template reads
-        return {"cspNonce": csp_nonce()}
+        # the name the GOV.UK template reads; a page rendered by a command has no request
+        return {"cspNonce": csp_nonce()} if has_request_context() else {}

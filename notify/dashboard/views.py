@@ -3,7 +3,6 @@ trends; each panel also served alone as an HTML fragment, which dashboard.js fet
 30 seconds. The page is complete without JavaScript.
 """
 
-import csv
 import io
 from datetime import date, datetime
 from typing import Any
@@ -24,6 +23,7 @@ from models.enums import Division, RecipientKind, Role
 from notify import audit
 from notify.auth import roles_required
 from notify.calendar import today_uk, uk_date
+from notify.csv_writer import CsvWriter
 from notify.dashboard import charts, lists
 from notify.dashboard.forms import ChaseFilterForm
 from notify.dashboard.queries import (
@@ -332,8 +332,7 @@ def chase_csv() -> Any:
     # Written whole before it is sent: streaming would hold the transaction (on SQLite, the
     # database's write lock) open for as long as the download takes.
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer = CsvWriter(buffer, CSV_COLUMNS)
     for r in chase_rows_for_export(_db(), today, filters, _calendar()):
         writer.writerow(
             (

@@ -4,7 +4,6 @@ decisions (accept, query, reject), and the host register with its export and rec
 Views parse the form, call one service function, audit, commit once, and render.
 """
 
-import csv
 import io
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +29,7 @@ from models.enums import Division, Event, InboundStatus, Role
 from notify import audit, codes
 from notify.auth import roles_required
 from notify.calendar import today_uk, uk_date
+from notify.csv_writer import CsvWriter
 from notify.extensions import db
 from notify.geography.postcode import PostcodeError
 from notify.geography.store import resolve_postcode
@@ -420,8 +420,7 @@ def register_csv() -> Any:
     audit.record("export", "host_register", None, **filters.as_args())
     # Written whole before it is sent: streaming would hold the transaction open.
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    writer = CsvWriter(buffer, EXPORT_COLUMNS)
     for row in register_export(_db(), _home(), today, filters, now):
         writer.writerow([_cell(v) for v in row])
     db.session.commit()
@@ -442,8 +441,6 @@ def _cell(value: Any) -> Any:
         return uk_date(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return f"'{value}"  # a spreadsheet must not read free text as a formula
     return value
 
 
