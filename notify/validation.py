@@ -6,6 +6,22 @@ from datetime import date, timedelta
 NHS_NUMBER = re.compile(r"^\d{10}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OLDEST_CHILD_YEARS = 26  # care leavers are supported to 25
+# Tab, line feed and carriage return may stand in free text written over several lines (a
+# note, the risks); no other control character may (PostgreSQL refuses NUL outright).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Everything else is one line: a line break in a name or a reference ends up in an email's
+# headers or a CSV row, where it breaks every notice about the child for good.
+LINE_BREAKS = re.compile(r"[\t\n\r\x85\u2028\u2029]")
+
+
+def characters_problem(value: str, name: str, *, multiline: bool = False) -> str | None:
+    """Why `value` (the answer to `name`) holds characters it may not, or None: a control
+    character anywhere, a line break or tab outside text written over several lines."""
+    if CONTROL_CHARACTERS.search(value):
+        return f"{name} must not contain control characters"
+    if not multiline and LINE_BREAKS.search(value):
+        return f"{name} must be on one line: remove the line break or tab"
+    return None
 
 
 def nhs_check_digit(first_nine: str) -> int | None:

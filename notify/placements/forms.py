@@ -34,7 +34,7 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from notify.geography.postcode import PostcodeError, normalise_postcode
-from notify.placements.service import ChildDetails, PlacementDetails
+from notify.placements.service import CASE_REFERENCE_LENGTH, ChildDetails, PlacementDetails
 from notify.validation import nhs_number_problem
 from notify.web.forms import GovDateField, Problem, StripWhitespaceForm, options, text_field
 
@@ -56,6 +56,18 @@ PLEASE_CHOOSE = "Choose…"
 def _optional_text(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
+
+
+class CaseReferenceForm(StripWhitespaceForm):
+    # The child's version when the form was shown: saving over someone else's change fails.
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    case_reference = text_field(
+        "Case reference",
+        max_length=CASE_REFERENCE_LENGTH,
+        required="Enter the case reference",
+        description="The child's reference in the case management system",
+    )
+    submit = SubmitField("Save case reference", widget=GovSubmitInput())
 
 
 class SearchForm(StripWhitespaceForm):
