@@ -10,6 +10,7 @@ from sqlalchemy import Engine, event
 
 from notify import config as settings
 from notify.extensions import api, csrf, db, limiter, login, mail, migrate
+from notify.web.converters import RowIdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     use_base_url(app)
+    # before any route is added: every <int:...> is bounded to what a row id can be
+    app.url_map.converters["int"] = RowIdConverter
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(ROOT / "templates"),
