@@ -5,7 +5,7 @@ Views parse the form, call one service function, commit once, and render or redi
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from models import ApiClient
@@ -52,10 +52,12 @@ def new() -> Any:
                 authority_code=form.authority_code.data or "",
                 scopes=list(form.scopes.data or []),
                 name=form.name.data or "",
+                home_authority=current_app.config["HOME_AUTHORITY"],
             )
         except KeyRefused as exc:
             db.session.rollback()
-            form.authority_code.errors = [*form.authority_code.errors, str(exc)]
+            field = form[exc.field]
+            field.errors = [*field.errors, str(exc)]
         else:
             db.session.flush()
             audit.record(
