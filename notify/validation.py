@@ -7,6 +7,7 @@ from datetime import date, timedelta
 NHS_NUMBER = re.compile(r"^\d{10}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OLDEST_CHILD_YEARS = 26  # care leavers are supported to 25
+CASE_REFERENCE_LENGTH = 40  # the column's width
 # Tab, line feed and carriage return may stand in free text written over several lines (a
 # note, the risks); no other control character may (PostgreSQL refuses NUL outright).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -34,8 +34,8 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from notify.geography.postcode import PostcodeError, normalise_postcode
-from notify.placements.service import CASE_REFERENCE_LENGTH, ChildDetails, PlacementDetails
-from notify.validation import nhs_number_problem
+from notify.placements.service import ChildDetails, PlacementDetails
+from notify.validation import CASE_REFERENCE_LENGTH, nhs_number_problem
 from notify.web.forms import GovDateField, Problem, StripWhitespaceForm, options, text_field
 
 POSTCODE_HINT = "For example, WR5 2NP"

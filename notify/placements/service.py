@@ -46,13 +46,12 @@ from notify.placements import people
 from notify.placements.people import PersonDetails
 from notify.problems import Conflict, InvalidInput
 from notify.validation import (
+    CASE_REFERENCE_LENGTH,
     characters_problem,
     date_of_birth_problem,
     nhs_number_problem,
     placement_date_problem,
 )
-
-CASE_REFERENCE_LENGTH = 40  # the column's width
 
 
 def _problems() -> dict[str, list[str]]:
