@@ -30,6 +30,7 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
+    ValidationError,
 )
 from wtforms.widgets import HiddenInput
 
@@ -153,6 +154,13 @@ class ChildForm(StripWhitespaceForm):
     )
     submit = SubmitField("Add child", widget=GovSubmitInput())
 
+    def validate_social_worker_id(self, field: SelectField) -> None:
+        # Only someone offered (choices are set by the view): a tampered post naming nobody,
+        # or a number too big for the column, must not reach the database.
+        offered = {getattr(choice, "value", None) for choice in field.choices or []}
+        if field.data and field.data not in offered:
+            raise ValidationError("Choose a social worker from the list")
+
     def to_details(self) -> ChildDetails:
         flags = set(self.flags.data or [])
         social_worker = self.social_worker_id.data
@@ -173,9 +181,7 @@ class ChildForm(StripWhitespaceForm):
             ehc_plan_maintained_by=_optional_text(self.ehc_plan_maintained_by.data),
             police_flag="police_flag" in flags,
             risks=_optional_text(self.risks.data),
-            social_worker_id=int(social_worker)
-            if social_worker and social_worker.isdigit()
-            else None,
+            social_worker_id=int(social_worker) if social_worker else None,
         )
 
 

@@ -282,6 +282,20 @@ def test_a_line_break_or_control_character_is_refused_naming_the_field(
     assert count(db_session, Child, family_name="Linebreak") == 0
 
 
+@pytest.mark.parametrize("chosen", ["99999999999999999999", "2147483648", "123456", "abc"])
+def test_a_social_worker_not_offered_is_refused_not_a_server_error(
+    client: FlaskClient, db_session: Session, chosen: str
+) -> None:
+    """A tampered post: someone who does not exist, or a number too big for the column."""
+    sign_in(client, db_session)
+
+    response = client.post("/children/new", data=_new_child_form(social_worker_id=chosen))
+
+    page = html.unescape(expect_status(response, 200).get_data(as_text=True))
+    assert '<a href="#social_worker_id">Choose a social worker from the list' in page
+    assert count(db_session, Child, family_name="Linebreak") == 0
+
+
 def test_the_risks_may_run_over_several_lines(client: FlaskClient, db_session: Session) -> None:
     sign_in(client, db_session)
     form = _new_child_form(risks="Missing twice in May.\r\nKnown to the CSE team.")
