@@ -133,7 +133,11 @@ def prepare(url: str) -> tuple[str, list[str]]:
         upgrade()
         load_reference(session, ROOT / "seeds")
         key = create_api_key(
-            session, authority_code=BIRMINGHAM, scopes=["inbound:write"], name="bench"
+            session,
+            authority_code=BIRMINGHAM,
+            scopes=["inbound:write"],
+            name="bench",
+            home_authority=app.config["HOME_AUTHORITY"],
         ).key
         session.commit()
         postcodes = _worcestershire(session)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -11,6 +12,7 @@ from models.notifications import notice_reference
 from notify import codes
 from notify import config as settings
 from notify.extensions import api, csrf, db, limiter, login, migrate
+from notify.web.converters import RowIdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +23,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.from_environment())
     if config:
         app.config.update(config)
+    use_base_url(app)
+    # before any route is added: every <int:...> is bounded to what a row id can be
+    app.url_map.converters["int"] = RowIdConverter
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(ROOT / "templates"),
@@ -65,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         directory,
         errors,
         geography,
+        headers,
         imports,
         inbound,
         labels,
@@ -116,8 +122,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         describe=codes.described,
         acknowledge_within=app.config["ACKNOWLEDGE_WITHIN_WORKING_DAYS"],
     )
+    headers.init_app(app)
     logs.init_app(app)
     return app
+
+
+def use_base_url(app: Flask) -> None:
+    """Build every absolute address (Werkzeug's own redirects, such as `//children` to
+    `/children`, included) from BASE_URL, never from the request's Host header, which the
+    client chooses. Since Flask 3.1 SERVER_NAME no longer refuses requests for other hosts."""
+    base = urlsplit(app.config["BASE_URL"])
+    if not app.config.get("SERVER_NAME"):
+        app.config["SERVER_NAME"] = base.netloc
+    app.config["PREFERRED_URL_SCHEME"] = base.scheme or "https"
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -19,7 +19,8 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, NoReturn
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, current_app, g, request
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import Select, func, select
@@ -31,9 +32,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from models import ApiClient
 from models.base import utcnow
 from notify import audit
-from notify.apikeys.service import find_api_client
+from notify.apikeys.service import OWN_AUTHORITY_SCOPES, find_api_client
 from notify.errors import error_envelope, validation_envelope
-from notify.extensions import api, csrf, db
+from notify.extensions import api, csrf, db, limiter
 from notify.problems import Conflict, InvalidInput
 from notify.transaction import transaction
 
@@ -44,6 +45,7 @@ MAX_KEY_LENGTH = 200
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Writing last_used_at on every call would make each request of a busy key wait for the last.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+DEFAULT_API_RATE_LIMIT = "300/minute"
 
 
 class ErrorDetailSchema(Schema):
@@ -237,19 +239,41 @@ def current_client() -> ApiClient:
     return client
 
 
+def _home_authority() -> str:
+    return str(current_app.config["HOME_AUTHORITY"])
+
+
+def _api_rate_limit() -> str:
+    return str(current_app.config.get("API_RATE_LIMIT", DEFAULT_API_RATE_LIMIT))
+
+
+def _key_prefix() -> str:
+    # Counted after the key is authenticated, so each key has a budget of its own.
+    return g.get("api_key_prefix") or get_remote_address()
+
+
+# One budget per key across every API call, whatever the resource or method.
+per_key = limiter.shared_limit(_api_rate_limit, scope="api", key_func=_key_prefix)
+
+
 def require_scope(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Let a view run only for a live key carrying `scope`; check a body's size, type and JSON
-    before anything parses it."""
+    """Let a view run only for a live key carrying `scope`, within its key's rate limit; check
+    a body's size, type and JSON before anything parses it."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        limited = per_key(view)
+
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             client = _authenticate()
             if scope not in client.scope_set:
                 fail(403, f"This key does not have the {scope} scope.")
+            if scope in OWN_AUTHORITY_SCOPES and client.authority_code != _home_authority():
+                # a key issued before this rule: it must not act under our name
+                fail(403, f"The {scope} scope is for our own authority's systems only.")
             if request.method in BODY_METHODS:
                 _check_json_body()
-            return view(*args, **kwargs)
+            return limited(*args, **kwargs)
 
         _document(wrapped, scope)
         return wrapped
@@ -325,6 +349,8 @@ def _document(view: Callable[..., Any], scope: str) -> None:
     manual["x-required-scope"] = scope
     responses = doc.setdefault("response", {}).setdefault("responses", {})
     statuses = {401: "UNAUTHORIZED", 403: "FORBIDDEN"}
+    if 429 not in responses:
+        statuses[429] = "TOO_MANY_REQUESTS"
     parameters = doc.get("arguments", {}).get("parameters", [])
     if any(p.get("in") == "json" for p in parameters):
         statuses |= {

@@ -110,6 +110,12 @@ def from_environment() -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "INBOUND_RATE_LIMIT": os.environ.get("INBOUND_RATE_LIMIT", "120/minute"),
+        # another authority's API may be on this machine (a second instance beside this one)
+        "FEDERATION_ALLOW_LOOPBACK": _bool(
+            "FEDERATION_ALLOW_LOOPBACK", env in {"development", "testing"}
+        ),
+        # every API call, per key (the inbound notices API has its own budget besides)
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300/minute"),
     }
 
 
@@ -130,4 +136,6 @@ def for_testing(database_url: str) -> dict[str, Any]:
         "NOTIFY_CHANNEL": "smtp",
         "GOVUK_NOTIFY_BASE_URL": "http://127.0.0.1:9",
         "RATELIMIT_ENABLED": False,
+        # the federation tests run a second instance on loopback
+        "FEDERATION_ALLOW_LOOPBACK": True,
     }

@@ -305,6 +305,7 @@ def html_part(message_id: str) -> Any:
         abort(404)
     response = Response(message.html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = HTML_PART_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"  # shown in a frame of our own page
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from models import Approval, Authority, Child, Contact, HealthBody, Notification, Placement, User
 from models.enums import NotificationStatus, Role
-from notify import codes
+from notify import codes, create_app
 from notify.auth.service import authenticate
 from notify.demo.children import DEMO_AUTHORITY, DEMO_PASSWORD, load_demo
 from notify.demo.cli import demo
 from notify.extensions import db
+from tests.support.apps import dispose
 
 TODAY = date(2025, 11, 3)
 SCALE = 0.5  # half the board report's numbers keeps the suite quick; proportions hold
@@ -395,3 +396,24 @@ def test_seed_demo_refuses_in_production(app: Flask, db_session: Session) -> Non
     assert result.exit_code == 1
     assert "never loaded in production" in result.output
     assert db_session.scalar(select(func.count()).select_from(Child)) == 0
+
+
+def test_seed_demo_refuses_when_notify_env_is_production(
+    own_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As an operator would meet it: the settings read from the environment, not a test's."""
+    monkeypatch.setenv("NOTIFY_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a production secret for this test")
+    monkeypatch.setenv("DATABASE_URL", own_database)
+    production = create_app()
+    try:
+        result = production.test_cli_runner().invoke(demo, [])
+        with production.app_context():
+            children = db.session.scalar(select(func.count()).select_from(Child))
+    finally:
+        dispose(production)
+
+    assert production.config["ENV_NAME"] == "production"
+    assert result.exit_code == 1
+    assert "never loaded in production (NOTIFY_ENV=production)" in result.output
+    assert children == 0

@@ -6,7 +6,6 @@ so the API never reveals another authority's. Reminders are not listed: they cha
 notification, which is the one to acknowledge.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -38,9 +37,9 @@ from notify.notifications.acknowledge import (
     original_of,
 )
 from notify.transaction import transaction
+from notify.web.converters import row_id
 
 READ, ACK = "notifications:read", "notifications:ack"
-ROW_ID = re.compile(r"[0-9]{1,18}")
 STATUSES = {
     Awaiting.AWAITING_ACKNOWLEDGEMENT: (Status.SENT,),
     Awaiting.ACKNOWLEDGED: (Status.ACKNOWLEDGED,),
@@ -140,9 +139,10 @@ class Acknowledgement(MethodView):
 
 
 def _callers(notification_id: str) -> Notification:
+    number = row_id(notification_id)
     notification = (
-        db.session.scalar(_addressed_to_caller().where(Notification.id == int(notification_id)))
-        if ROW_ID.fullmatch(notification_id)
+        db.session.scalar(_addressed_to_caller().where(Notification.id == number))
+        if number is not None
         else None
     )
     if notification is None:

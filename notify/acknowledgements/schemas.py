@@ -67,6 +67,7 @@ class AcknowledgementInSchema(Schema):
         metadata={"example": "placements@nottscc.example.gov.uk"},
     )
     note = Text(
+        multiline=True,
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=NOTE_LENGTH, error=f"At most {NOTE_LENGTH} characters"),

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from models.base import utcnow
@@ -37,6 +38,7 @@ def create_key_command(authority_code: str, scopes: tuple[str, ...], name: str) 
                 authority_code=authority_code.strip().upper(),
                 scopes=list(scopes),
                 name=name,
+                home_authority=current_app.config["HOME_AUTHORITY"],
             )
     except KeyRefused as exc:
         raise click.ClickException(str(exc)) from exc

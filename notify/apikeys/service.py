@@ -13,7 +13,12 @@ from models import ApiClient, Authority
 
 
 class KeyRefused(ValueError):
-    """A key that may not be made as asked (unknown authority, unknown scopes)."""
+    """A key that may not be made as asked (unknown authority, unknown scopes, or a scope
+    another authority may not hold); `field` is the answer at fault."""
+
+    def __init__(self, message: str, field: str = "authority_code") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class UnknownKey(LookupError):
@@ -75,6 +80,9 @@ def revoke_api_key(session: Session, prefix: str, now: datetime) -> tuple[ApiCli
 
 
 API_SCOPES = ("inbound:write", "notifications:read", "notifications:ack", "placements:write")
+# Scopes that act as us (placements:write records our children, and so sends statutory notices
+# under our name): only a key of our own authority may hold them.
+OWN_AUTHORITY_SCOPES = frozenset({"placements:write"})
 
 
 def _digest(key: str) -> str:
@@ -88,14 +96,23 @@ class NewKey:
 
 
 def create_api_key(
-    session: Session, *, authority_code: str, scopes: list[str], name: str
+    session: Session, *, authority_code: str, scopes: list[str], name: str, home_authority: str
 ) -> NewKey:
-    """Make a key for one authority; only its hash is kept, so it is shown once."""
-    if session.get(Authority, authority_code) is None:
+    """Make a key for one authority; only its hash is kept, so it is shown once.
+    `home_authority` is ours: only its keys may act as us (OWN_AUTHORITY_SCOPES)."""
+    authority = session.get(Authority, authority_code)
+    if authority is None:
         raise KeyRefused(f"No authority has the code {authority_code!r}")
     unknown = sorted(set(scopes) - set(API_SCOPES))
     if unknown or not scopes:
-        raise KeyRefused(f"Scopes must be among: {', '.join(API_SCOPES)}")
+        raise KeyRefused(f"Scopes must be among: {', '.join(API_SCOPES)}", "scopes")
+    ours_only = sorted(OWN_AUTHORITY_SCOPES & set(scopes))
+    if ours_only and authority_code != home_authority:
+        raise KeyRefused(
+            f"{', '.join(ours_only)} is for our own case-management system only: a key for "
+            f"{authority.name} may not have it",
+            "scopes",
+        )
     prefix = "pn_" + secrets.token_hex(4)
     key = f"{prefix}.{secrets.token_urlsafe(32)}"
     client = ApiClient(

@@ -5,7 +5,7 @@ Views parse the form, call one service function, commit once, and render or redi
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from models import ApiClient
@@ -54,6 +54,7 @@ def new() -> Any:
                     authority_code=form.authority_code.data or "",
                     scopes=list(form.scopes.data or []),
                     name=form.name.data or "",
+                    home_authority=current_app.config["HOME_AUTHORITY"],
                 )
                 session.flush()
                 audit.record(
@@ -65,7 +66,8 @@ def new() -> Any:
                     scopes=created.client.scopes,
                 )
         except KeyRefused as exc:
-            form.authority_code.errors = [*form.authority_code.errors, str(exc)]
+            field = form[exc.field]
+            field.errors = [*field.errors, str(exc)]
         else:
             # Rendered, not redirected: the key exists nowhere but in this one response.
             return render_template(

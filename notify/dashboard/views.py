@@ -3,7 +3,6 @@ trends; each panel also served alone as an HTML fragment, which dashboard.js fet
 30 seconds. The page is complete without JavaScript.
 """
 
-import csv
 import io
 from datetime import date, datetime
 from typing import Any
@@ -24,6 +23,7 @@ from models.enums import Division, RecipientKind, Role
 from notify import audit
 from notify.auth import roles_required
 from notify.calendar import today_uk, uk_date
+from notify.csv_writer import CsvWriter
 from notify.dashboard import lists
 from notify.dashboard.forms import ChaseFilterForm
 from notify.dashboard.queries import (
@@ -321,34 +321,35 @@ def chase_csv() -> Any:
     """The whole filtered chase list as CSV: identifiers and dates, no names or dates of birth."""
     today = today_uk()
     filters = _filter_form().filters()
-    audit.record("export", "chase_list", None, **{k: str(v) for k, v in filters.as_args().items()})
     # Written whole before it is sent: streaming would hold the transaction (on SQLite, the
     # database's write lock) open for as long as the download takes.
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for r in chase_rows_for_export(_db(), today, filters, _calendar()):
-        writer.writerow(
-            (
-                r.case_reference,
-                r.initials,
-                event_title(r.event),
-                r.recipient_name,
-                r.recipient_kind.replace("_", " "),
-                r.recipient_code or "",
-                r.sent_on.isoformat() if r.sent_on else "",
-                r.acknowledge_by.isoformat(),
-                r.days_overdue,
-                "working days" if r.working_days else "calendar days",
-                r.reminders_sent,
-                r.last_reminded_on.isoformat() if r.last_reminded_on else "",
-                _uk_day(r.escalated_at),
-                r.host_authority_name or "",
-                r.social_worker_name or "",
-                r.team or "",
-            )
+    writer = CsvWriter(buffer, CSV_COLUMNS)
+    with transaction() as session:
+        audit.record(
+            "export", "chase_list", None, **{k: str(v) for k, v in filters.as_args().items()}
         )
-    db.session.commit()
+        for r in chase_rows_for_export(session, today, filters, _calendar()):
+            writer.writerow(
+                (
+                    r.case_reference,
+                    r.initials,
+                    event_title(r.event),
+                    r.recipient_name,
+                    r.recipient_kind.replace("_", " "),
+                    r.recipient_code or "",
+                    r.sent_on.isoformat() if r.sent_on else "",
+                    r.acknowledge_by.isoformat(),
+                    r.days_overdue,
+                    "working days" if r.working_days else "calendar days",
+                    r.reminders_sent,
+                    r.last_reminded_on.isoformat() if r.last_reminded_on else "",
+                    _uk_day(r.escalated_at),
+                    r.host_authority_name or "",
+                    r.social_worker_name or "",
+                    r.team or "",
+                )
+            )
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="chase-list-{today.isoformat()}.csv"'

@@ -6,6 +6,7 @@ The forms check that answers are present and well formed; the service checks the
 
 from typing import Any
 
+from flask import current_app
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
@@ -19,6 +20,11 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from notify.directory.service import ContactDetails, api_endpoint_problem, contact_roles
 from notify.validation import email_problem
 from notify.web.forms import Problem, StripWhitespaceForm, options, text_field
+
+
+def _endpoint_problem(value: str) -> str | None:
+    allowed = bool(current_app.config.get("FEDERATION_ALLOW_LOOPBACK"))
+    return api_endpoint_problem(value, allow_loopback=allowed)
 
 
 class DirectorySearchForm(StripWhitespaceForm):
@@ -50,7 +56,7 @@ class EntryForm(StripWhitespaceForm):
         widget=GovTextInput(),
         description="Only if this authority runs Placement Notify too: the https address of "
         "its API, like https://placements.example.gov.uk/api/v1",
-        validators=[Optional(), Problem(api_endpoint_problem)],
+        validators=[Optional(), Problem(_endpoint_problem)],
     )
     api_key = PasswordField(
         "API key it issued us (optional)",

@@ -16,7 +16,7 @@ from notify.labels import role_title
 from notify.notifications import outbox
 from notify.problems import InvalidInput
 from notify.sealing import seal
-from notify.validation import email_problem
+from notify.validation import email_problem, is_loopback_host, public_host_problem
 
 Entry = Authority | HealthBody
 KINDS = (RecipientKind.AUTHORITY, RecipientKind.HEALTH_BODY)
@@ -147,25 +147,30 @@ def waiting_for_address(session: Session, kind: str, code: str) -> int:
     )
 
 
-def api_endpoint_problem(value: str) -> str | None:
-    """Why `value` is not an https address for another authority's API, or None."""
+def api_endpoint_problem(value: str, *, allow_loopback: bool = False) -> str | None:
+    """Why `value` is not an https address on the internet for another authority's API, or
+    None. `allow_loopback` (FEDERATION_ALLOW_LOOPBACK: development and the tests) lets it be
+    this machine, over http too, for a second instance run beside this one."""
     example = "like https://placements.example.gov.uk/api/v1"
     if len(value) > 500:
         return "API endpoint must be 500 characters or fewer"
     try:
         parts = urlsplit(value)
         host = parts.hostname
+        parts.port  # noqa: B018 (raises on a port that is not a number)
     except ValueError:
         return f"Enter the API endpoint as a full web address, {example}"
-    if parts.scheme.lower() == "http":
+    scheme = parts.scheme.lower()
+    on_this_machine = allow_loopback and host is not None and is_loopback_host(host)
+    if scheme == "http" and not on_this_machine:
         return f"API endpoint must start with https:// (notices carry children's data), {example}"
-    if parts.scheme.lower() != "https" or not host or " " in value:
+    if scheme not in {"https", "http"} or not host or " " in value:
         return f"Enter the API endpoint as a full web address, {example}"
     if parts.username or parts.password:
         return "API endpoint must not contain a user name or password: API keys are kept apart"
     if parts.fragment:
         return f"API endpoint must not end with a #fragment, {example}"
-    return None
+    return public_host_problem(host, allow_loopback=allow_loopback)
 
 
 def _optional(value: str | None) -> str | None:
@@ -189,6 +194,7 @@ def update_directory_entry(
     api_endpoint: str | None = None,
     api_key: str | None = None,
     secret_key: str | None = None,
+    allow_loopback: bool = False,
     now: datetime | None = None,
 ) -> EntryUpdate:
     """Set an authority's or health body's addresses and flags; when that gives it a new
@@ -212,7 +218,7 @@ def update_directory_entry(
         )
     if endpoint and not isinstance(entry, Authority):
         problems["api_endpoint"] = ["Only authorities have an API endpoint"]
-    elif endpoint and (problem := api_endpoint_problem(endpoint)):
+    elif endpoint and (problem := api_endpoint_problem(endpoint, allow_loopback=allow_loopback)):
         problems["api_endpoint"] = [problem]
     if problems:
         raise InvalidInput(problems)

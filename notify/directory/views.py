@@ -149,6 +149,7 @@ def edit_entry(section: str, code: str) -> Any:
                     api_endpoint=form.api_endpoint.data if "api_endpoint" in form else None,
                     api_key=form.api_key.data if "api_key" in form else None,
                     secret_key=current_app.config["SECRET_KEY"],
+                    allow_loopback=current_app.config["FEDERATION_ALLOW_LOOPBACK"],
                 )
                 if update.changed:
                     audit.record(

@@ -21,6 +21,7 @@ from typing import TextIO
 from notify import codes
 from notify.codes import EPISODE_COLUMNS, HEADER_COLUMNS, NO_PROVIDER
 from notify.geography.postcode import PostcodeError, normalise_postcode
+from notify.validation import CASE_REFERENCE_LENGTH, characters_problem
 
 MAPPING_COLUMNS = ("field", "description", "code")
 
@@ -239,6 +240,10 @@ def _read_header(
         dob = None
         if not child:
             reasons.append("CHILD is blank")
+        elif problem := characters_problem(child, "CHILD"):
+            reasons.append(problem)  # it becomes the case reference, in every notice
+        elif len(child) > CASE_REFERENCE_LENGTH:
+            reasons.append(f"CHILD must be {CASE_REFERENCE_LENGTH} characters or fewer")
         if sex not in SEX_CODES:
             reasons.append(f"SEX must be M, F or U (1 or 2 before 2024-25), not {sex or 'blank'}")
         try:

@@ -6,7 +6,6 @@ reveals another authority's records. Every call is audited with the key's prefix
 rate-limited per key.
 """
 
-import re
 from typing import Any
 
 from flask import current_app, g, request, url_for
@@ -34,10 +33,10 @@ from notify.inbound.service import (
     receive_notice,
 )
 from notify.transaction import transaction
+from notify.web.converters import row_id
 
 SCOPE = "inbound:write"
 DEFAULT_RATE_LIMIT = "120/minute"
-ROW_ID = re.compile(r"[0-9]{1,18}")
 
 blp = Blueprint(
     "inbound_api",
@@ -138,9 +137,10 @@ class OneNotice(MethodView):
     @blp.response(200, InboundNoticeSchema)
     def get(self, notice_id: str) -> InboundNotice:
         """Read a notice you posted: its status and, once decided, when, by whom and why"""
+        number = row_id(notice_id)
         notice = (
-            get_notice(db.session(), current_client().authority_code, int(notice_id))
-            if ROW_ID.fullmatch(notice_id)
+            get_notice(db.session(), current_client().authority_code, number)
+            if number is not None
             else None
         )
         if notice is None:

@@ -301,6 +301,7 @@ class InboundNoticeInSchema(StrictSchema):
     school = fields.Nested(InboundSchoolSchema, load_default=None, allow_none=True)
     gp = fields.Nested(InboundGpSchema, load_default=None, allow_none=True)
     risks = Text(
+        multiline=True,
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=RISKS_LENGTH, error="At most {max} characters."),

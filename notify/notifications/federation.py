@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import select, update
@@ -24,6 +25,7 @@ from models.enums import Channel as ChannelName
 from models.enums import NotificationStatus as Status
 from notify.notifications.channels.base import ApiDelivery
 from notify.sealing import unseal
+from notify.validation import is_loopback_host, public_host_problem
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,14 @@ def api_deliveries(
     ).all()
     deliveries = {}
     for notification, authority in rows:
+        if refused := endpoint_refused(authority, config):
+            logger.warning(
+                "The API endpoint of %s is refused (%s): emailing instead",
+                authority.code,
+                refused,
+                extra={"notification_id": notification.id},
+            )
+            continue
         credentials = api_credentials(authority, config["SECRET_KEY"])
         if credentials is None:
             logger.warning(
@@ -85,6 +95,23 @@ def _social_worker(session: Session, child: Child) -> dict[str, str | None] | No
         "email": ours.notification_email,
         "phone": None,
     }
+
+
+def endpoint_refused(authority: Authority, config: Mapping[str, Any]) -> str | None:
+    """Why the authority's API endpoint may not be called, or None: the directory refuses such
+    an address, but one saved before that rule (or written to the table) must reach nothing
+    inside our network either."""
+    if authority.api_endpoint is None:
+        return "no endpoint"
+    allow_loopback = bool(config.get("FEDERATION_ALLOW_LOOPBACK"))
+    try:
+        parts = urlsplit(authority.api_endpoint)
+        host = parts.hostname or ""
+    except ValueError:
+        return "not a web address"
+    if parts.scheme != "https" and not (allow_loopback and is_loopback_host(host)):
+        return "not https"
+    return public_host_problem(host, allow_loopback=allow_loopback)
 
 
 def api_credentials(authority: Authority, secret_key: str) -> tuple[str, str] | None:
@@ -217,7 +244,7 @@ def collect_acceptances(
     collected = Collected()
     for notification_id, remote_id, authority in rows:
         credentials = api_credentials(authority, config["SECRET_KEY"])
-        if credentials is None:
+        if credentials is None or endpoint_refused(authority, config):
             collected.unreachable += 1
             continue
         endpoint, key = credentials

@@ -5,7 +5,6 @@ A key sees only the children its authority is responsible for; any other child i
 found", so the API never reveals another authority's records.
 """
 
-import re
 from typing import Any
 
 from flask import url_for
@@ -37,10 +36,9 @@ from notify.placements.schemas import (
     PlacementRequest,
 )
 from notify.placements.service import ChildDetails, end_placement, record_child, record_placement
+from notify.web.converters import row_id
 
 SCOPE = "placements:write"
-# Ids are opaque strings to callers; ours are row numbers, small enough for any database.
-ROW_ID = re.compile(r"[0-9]{1,18}")
 # Where the service names a field differently from the API body.
 PLACEMENT_PATHS = {
     "postcode": "address.postcode",
@@ -193,16 +191,16 @@ class ChildNotifications(MethodView):
 def own_child(child_id: str) -> Child:
     """The caller's own child with that id, else the API's 404 (the same for a child of
     another authority as for none: the API does not say which ids exist)."""
-    child = db.session.get(Child, int(child_id)) if ROW_ID.fullmatch(child_id) else None
+    number = row_id(child_id)
+    child = db.session.get(Child, number) if number is not None else None
     if child is None or child.responsible_authority_code != current_client().authority_code:
         fail(404, "There is no child with that id.")
     return child
 
 
 def _placement_of(child: Child, placement_id: str) -> Placement:
-    placement = (
-        db.session.get(Placement, int(placement_id)) if ROW_ID.fullmatch(placement_id) else None
-    )
+    number = row_id(placement_id)
+    placement = db.session.get(Placement, number) if number is not None else None
     if placement is None or placement.child_id != child.id:
         fail(404, "This child has no placement with that id.")
     return placement

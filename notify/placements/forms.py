@@ -30,12 +30,13 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
+    ValidationError,
 )
 from wtforms.widgets import HiddenInput
 
 from notify.geography.postcode import PostcodeError, normalise_postcode
 from notify.placements.service import REASON_MAX_LENGTH, ChildDetails, PlacementDetails
-from notify.validation import nhs_number_problem
+from notify.validation import CASE_REFERENCE_LENGTH, nhs_number_problem
 from notify.web.forms import GovDateField, Problem, StripWhitespaceForm, options, text_field
 
 POSTCODE_HINT = "For example, WR5 2NP"
@@ -56,6 +57,18 @@ PLEASE_CHOOSE = "Choose…"
 def _optional_text(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
+
+
+class CaseReferenceForm(StripWhitespaceForm):
+    # The child's version when the form was shown: saving over someone else's change fails.
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    case_reference = text_field(
+        "Case reference",
+        max_length=CASE_REFERENCE_LENGTH,
+        required="Enter the case reference",
+        description="The child's reference in the case management system",
+    )
+    submit = SubmitField("Save case reference", widget=GovSubmitInput())
 
 
 class SearchForm(StripWhitespaceForm):
@@ -141,6 +154,13 @@ class ChildForm(StripWhitespaceForm):
     )
     submit = SubmitField("Add child", widget=GovSubmitInput())
 
+    def validate_social_worker_id(self, field: SelectField) -> None:
+        # Only someone offered (choices are set by the view): a tampered post naming nobody,
+        # or a number too big for the column, must not reach the database.
+        offered = {getattr(choice, "value", None) for choice in field.choices or []}
+        if field.data and field.data not in offered:
+            raise ValidationError("Choose a social worker from the list")
+
     def to_details(self) -> ChildDetails:
         flags = set(self.flags.data or [])
         social_worker = self.social_worker_id.data
@@ -161,9 +181,7 @@ class ChildForm(StripWhitespaceForm):
             ehc_plan_maintained_by=_optional_text(self.ehc_plan_maintained_by.data),
             police_flag="police_flag" in flags,
             risks=_optional_text(self.risks.data),
-            social_worker_id=int(social_worker)
-            if social_worker and social_worker.isdigit()
-            else None,
+            social_worker_id=int(social_worker) if social_worker else None,
         )
 
 

@@ -12,7 +12,7 @@ from notify import audit
 from notify.apikit import api_transaction, fail, require_scope
 from notify.calendar import today_uk
 from notify.extensions import db
-from notify.placements.api import ROW_ID, SCOPE, own_child
+from notify.placements.api import SCOPE, own_child
 from notify.placements.people import PersonDetails, change_person, end_person, record_person
 from notify.placements.people_schemas import (
     PersonInSchema,
@@ -20,6 +20,7 @@ from notify.placements.people_schemas import (
     PersonSchema,
     person_changes,
 )
+from notify.web.converters import row_id
 
 # Where the service names a field differently from the API body.
 PERSON_PATHS = {
@@ -111,7 +112,8 @@ class Person(MethodView):
 
 
 def _person_of(child: Child, contact_id: str) -> Contact:
-    person = db.session.get(Contact, int(contact_id)) if ROW_ID.fullmatch(contact_id) else None
+    number = row_id(contact_id)
+    person = db.session.get(Contact, number) if number is not None else None
     if person is None or person.child_id != child.id:
         fail(404, "This child has no contact with that id.")
     return person

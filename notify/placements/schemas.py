@@ -38,8 +38,9 @@ def _required_text(max_length: int, what: str) -> Text:
     )
 
 
-def _optional_text(max_length: int) -> Text:
+def _optional_text(max_length: int, *, multiline: bool = False) -> Text:
     return Text(
+        multiline=multiline,
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=max_length, error="At most {max} characters"),
@@ -91,7 +92,7 @@ class ChildInSchema(Schema):
             "(a risk of going missing or of exploitation)"
         },
     )
-    risks = _optional_text(4000)
+    risks = _optional_text(4000, multiline=True)
 
     @validates("date_of_birth")
     def _date_of_birth(self, value: date, data_key: str) -> None:

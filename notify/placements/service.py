@@ -46,6 +46,8 @@ from notify.placements import people
 from notify.placements.people import PersonDetails
 from notify.problems import Conflict, InvalidInput
 from notify.validation import (
+    CASE_REFERENCE_LENGTH,
+    characters_problem,
     date_of_birth_problem,
     nhs_number_problem,
     placement_date_problem,
@@ -202,6 +204,33 @@ def record_child(
     session.add(child)
     session.flush()
     return child
+
+
+def change_case_reference(
+    session: Session, child: Child, case_reference: str, expected_version: int
+) -> str:
+    """Give `child` a corrected case reference; returns the one it had. The caller commits.
+    Notices not yet sent are written from the child's record, so they carry the new one."""
+    _check_version(child, expected_version)
+    reference = case_reference.strip()
+    problem = characters_problem(reference, "Case reference") or (
+        None
+        if 0 < len(reference) <= CASE_REFERENCE_LENGTH
+        else f"Enter a case reference of at most {CASE_REFERENCE_LENGTH} characters"
+    )
+    if problem is None and session.scalar(
+        select(Child.id).where(
+            Child.responsible_authority_code == child.responsible_authority_code,
+            Child.case_reference == reference,
+            Child.id != child.id,
+        )
+    ):
+        problem = f"A child with case reference {reference} is already recorded"
+    if problem:
+        raise InvalidInput({"case_reference": [problem]})
+    old, child.case_reference = child.case_reference, reference
+    session.flush()
+    return old
 
 
 def _child_fields(details: ChildDetails) -> dict[str, object]:

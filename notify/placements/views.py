@@ -36,6 +36,7 @@ from notify.geography.store import resolve_postcode
 from notify.placements.forms import (
     PLEASE_CHOOSE,
     ApprovalForm,
+    CaseReferenceForm,
     ChildForm,
     ConfirmWithReasonForm,
     EndForm,
@@ -55,6 +56,7 @@ from notify.placements.service import (
     PlacementDetails,
     Plan,
     approvals_required,
+    change_case_reference,
     end_placement,
     plan_end,
     plan_placement,
@@ -164,6 +166,32 @@ def add_child() -> Any:
             flash(f"Child {child.case_reference} added", "success")
             return redirect(url_for(".child_page", child_id=child.id))
     return render_template("views/placements/add_child.html", form=form)
+
+
+@bp.route("/<int:child_id>/case-reference", methods=["GET", "POST"])
+@roles_required(*RECORD_ROLES)
+def change_reference(child_id: int) -> Any:
+    """Correct a case reference mistyped, or copied with a line break from another system."""
+    child = _our_child_or_404(child_id)
+    form = CaseReferenceForm()
+    if request.method == "GET":
+        form.version.data, form.case_reference.data = child.version, child.case_reference
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                old = change_case_reference(
+                    session, child, form.case_reference.data or "", form.version.data or 0
+                )
+                audit.record("change_case_reference", "child", child.id, old=old)
+        except InvalidInput as exc:
+            add_problems(form, exc.fields)
+        except (Conflict, StaleDataError):
+            flash("Someone else changed this child's record: check it, then try again", "error")
+            return redirect(url_for(".child_page", child_id=child_id))
+        else:
+            flash(f"Case reference changed to {child.case_reference}", "success")
+            return redirect(url_for(".child_page", child_id=child.id))
+    return render_template("views/placements/case_reference.html", form=form, child=child)
 
 
 # --- The child's page -------------------------------------------------------------------------

@@ -4,7 +4,6 @@ decisions (accept, query, reject), and the host register with its export and rec
 Views parse the form, call one service function, audit, commit once, and render.
 """
 
-import csv
 import io
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +29,7 @@ from models.enums import Division, Event, InboundStatus, Role
 from notify import audit
 from notify.auth import roles_required
 from notify.calendar import today_uk, uk_date
+from notify.csv_writer import CsvWriter
 from notify.extensions import db
 from notify.geography.postcode import PostcodeError
 from notify.geography.store import resolve_postcode
@@ -426,8 +426,7 @@ def register_csv() -> Any:
     filters = _filter_form().filters()
     # Written whole before it is sent: streaming would hold the transaction open.
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    writer = CsvWriter(buffer, EXPORT_COLUMNS)
     with transaction() as session:
         audit.record("export", "host_register", None, **filters.as_args())
         for row in register_export(session, _home(), today, filters, now):
@@ -449,8 +448,6 @@ def _cell(value: Any) -> Any:
         return uk_date(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return f"'{value}"  # a spreadsheet must not read free text as a formula
     return value
 
 

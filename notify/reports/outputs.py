@@ -1,11 +1,11 @@
 """The board report as CSV, JSON and PDF (the HTML is a template)."""
 
-import csv
 import io
 import json
 from dataclasses import asdict
 from typing import Any
 
+from notify.csv_writer import CsvWriter
 from notify.reports.placed_out import Report, Row
 
 TITLE = "Children placed out of area"
@@ -56,8 +56,7 @@ def to_json(report: Report) -> str:
 
 def to_csv(report: Report) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["section", "measure", "count", "percent"])
+    writer = CsvWriter(out, ["section", "measure", "count", "percent"])
     for label, value in headline(report):
         writer.writerow(["Headline", label, value, ""])
     for title, rows in sections(report):

@@ -19,7 +19,6 @@ DfE specifies (DOMAIN.md §6):
 The DfE derives PL_DISTANCE, PL_LA and PL_LOCATION itself from HOME_POST and PL_POST.
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,6 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Child, Placement
 from notify.codes import EPISODE_COLUMNS, HEADER_COLUMNS, NO_PROVIDER
+from notify.csv_writer import CsvWriter
 
 # the URN for a foster or adoption placement whose agency's URN we do not hold
 URN_AGENCY = "XXXXXXX"
@@ -152,10 +152,8 @@ def write_return(
     header: TextIO,
     episodes: TextIO,
 ) -> tuple[int, int]:
-    heads = csv.DictWriter(header, HEADER_COLUMNS, lineterminator="\r\n")
-    eps = csv.DictWriter(episodes, EPISODE_COLUMNS, lineterminator="\r\n")
-    heads.writeheader()
-    eps.writeheader()
+    heads = CsvWriter(header, HEADER_COLUMNS)
+    eps = CsvWriter(episodes, EPISODE_COLUMNS)
     children = rows = 0
     for child in our_children(session, responsible_authority_code):
         found = list(episodes_of(child, year))

@@ -8,10 +8,8 @@ from marshmallow import Schema, fields, validate
 
 from models.enums import RecipientKind
 from notify import codes
+from notify.validation import CONTROL_CHARACTERS, LINE_BREAKS
 
-# Tab, line feed and carriage return may stand in free text; no other control character may
-# (PostgreSQL refuses NUL outright).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Wide enough for any real record, narrow enough that date arithmetic cannot overflow.
 DATE_RANGE = validate.Range(
@@ -20,17 +18,25 @@ DATE_RANGE = validate.Range(
 
 
 class Text(fields.String):
-    """A string, trimmed, without control characters; empty means null where null is allowed."""
+    """A string, trimmed, without control characters; empty means null where null is allowed.
+    One line unless `multiline` (a note, the risks): no line break or tab inside it."""
 
     default_error_messages = {
         "control": "Remove control characters.",
+        "line_break": "Write this on one line: remove the line break or tab.",
         "unicode": "Remove characters that are not valid Unicode.",
     }
+
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.multiline = multiline
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if CONTROL_CHARACTERS.search(text):
             raise self.make_error("control")
+        if not self.multiline and LINE_BREAKS.search(text):
+            raise self.make_error("line_break")
         try:
             # JSON may escape half a surrogate pair ("\ud800"); no database can store one.
             text.encode("utf-8")

@@ -18,6 +18,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from notify.validation import characters_problem
+
 NAME_LENGTH = 200  # the columns' widths
 EMAIL_LENGTH = 254
 NOTE_LENGTH = 2000
@@ -28,7 +30,9 @@ def _strip(value: Any) -> Any:
 
 
 class StripWhitespaceForm(FlaskForm):
-    """Every form's base: text answers are trimmed before they are validated."""
+    """Every form's base: text answers are trimmed before they are validated, and refused
+    (naming the field) if they hold a control character, or a line break or tab outside a
+    text area."""
 
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
@@ -37,6 +41,21 @@ class StripWhitespaceForm(FlaskForm):
             filters = [_strip] if trims else []
             filters += unbound_field.kwargs.get("filters", [])
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if isinstance(field, StringField) and not isinstance(field, PasswordField):
+                extra.setdefault(name, []).append(_allowed_characters)
+        return bool(super().validate(extra))
+
+
+def _allowed_characters(form: Any, field: Field) -> None:
+    if isinstance(field.data, str):
+        name = str(field.label.text).removesuffix(" (optional)")
+        multiline = isinstance(field, TextAreaField)
+        if problem := characters_problem(field.data, name, multiline=multiline):
+            raise ValidationError(problem)
 
 
 def options(pairs: Iterable[tuple[str, str]], prompt: str | None = None) -> list[SelectChoice]:

@@ -256,7 +256,12 @@ def test_a_call_without_the_right_key_is_refused(
 ) -> None:
     notice = create_sent_notice(db_session)
     headers = (
-        bearer(create_api_client(db_session, authority=HEREFORDSHIRE, scopes=scopes))
+        # (a placements:write key of theirs can only be one made before that scope was ours)
+        bearer(
+            create_api_client(
+                db_session, authority=HEREFORDSHIRE, scopes=scopes, issued_before_the_rule=True
+            )
+        )
         if scopes
         else {}
     )

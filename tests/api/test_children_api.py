@@ -161,6 +161,23 @@ def test_recording_a_child_answers_201_with_the_child_and_where_to_read_it(api):
     assert child["created_at"].endswith("+00:00")
 
 
+@pytest.mark.parametrize("field", ["case_reference", "given_name", "home_postcode"])
+@pytest.mark.parametrize("character", ["\n", "\r", "\t", "\u2028"])
+def test_a_line_break_in_a_one_line_field_is_refused_naming_the_field(api, field, character):
+    body = child_body()
+    body[field] = body[field][:2] + character + body[field][2:]
+
+    fields = fields_of(expect_status(api.post("/api/v1/children", body), 422))
+
+    assert fields == {field: ["Write this on one line: remove the line break or tab."]}
+
+
+def test_the_risks_may_run_over_several_lines(api):
+    created = new_child(api, risks="Missing twice in May.\nKnown to the CSE team.")
+
+    assert created["risks"] == "Missing twice in May.\nKnown to the CSE team."
+
+
 def test_a_child_with_many_problems_is_refused_with_every_problem_at_once(api):
     body = child_body(
         date_of_birth=(date.today() + timedelta(days=1)).isoformat(),

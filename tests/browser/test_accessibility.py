@@ -108,7 +108,9 @@ def _crawl(page: Any, base: str, start: str) -> list[str]:
 def test_every_page_a_role_reaches_has_no_axe_violations_at_desktop_and_phone_widths(
     demo_server: DemoServer, chromium: Any, screenshot_dir: Path, role: str
 ) -> None:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script, which our policy refuses (as it
+    # should); tests/browser/test_content_security_policy.py runs the pages under it
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(20_000)
     try:

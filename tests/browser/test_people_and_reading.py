@@ -41,8 +41,10 @@ def _axe(page: Any) -> list[dict[str, Any]]:
 def browser_page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, bool]]:
     """A page with JavaScript on (checked with axe-core) or off (the pages must work)."""
     javascript = getattr(request, "param", True)
+    # bypass_csp: axe-core is injected as an inline script, which our policy refuses (as it
+    # should); tests/browser/test_content_security_policy.py runs the pages under it
     context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+        viewport={"width": 1280, "height": 900}, java_script_enabled=javascript, bypass_csp=True
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

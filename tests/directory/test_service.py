@@ -54,6 +54,93 @@ def test_other_api_endpoints_are_refused_with_a_reason(url: str, problem: str) -
     assert found is not None and problem in found
 
 
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "127.8.8.8",
+        "[::1]",
+        "[::ffff:127.0.0.1]",  # loopback written as IPv6
+        "10.0.0.5",
+        "172.16.4.1",
+        "192.168.1.10",
+        "169.254.169.254",  # a cloud's metadata service
+        "[fe80::1]",
+        "[fd00::1]",
+        "100.64.0.1",  # carrier-grade NAT
+        "0.0.0.0",
+    ],
+)
+def test_an_api_endpoint_on_a_loopback_private_or_link_local_address_is_refused(
+    host: str,
+) -> None:
+    found = api_endpoint_problem(f"https://{host}/api/v1")
+
+    assert found is not None and "loopback, private or link-local address" in found
+    assert "must be an address on the internet" in found
+
+
+@pytest.mark.parametrize(
+    ("host", "problem"),
+    [
+        ("localhost", "is a local name"),
+        ("api.localhost", "is a local name"),
+        ("placements.internal", "is a local name"),
+        ("nas.local", "is a local name"),
+        ("intranet", "full host name"),  # one label: the resolver's search list decides
+        ("2130706433", "full host name"),  # 127.0.0.1 as one number
+        ("0x7f.1", "full host name"),
+        ("10.1", "full host name"),
+    ],
+)
+def test_an_api_endpoint_named_for_this_machine_or_network_is_refused(
+    host: str, problem: str
+) -> None:
+    found = api_endpoint_problem(f"https://{host}/api/v1")
+
+    assert found is not None and problem in found
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:5001/api/v1", "https://[::1]:8443/api", "http://localhost:5001/api/v1"],
+)
+def test_development_may_point_at_a_second_instance_on_this_machine(url: str) -> None:
+    assert api_endpoint_problem(url, allow_loopback=True) is None
+    assert api_endpoint_problem(url) is not None
+
+
+@pytest.mark.parametrize(
+    "url", ["http://10.0.0.5/api", "https://192.168.1.10/api", "http://notify.example.gov.uk"]
+)
+def test_development_is_allowed_this_machine_only_not_the_network(url: str) -> None:
+    assert api_endpoint_problem(url, allow_loopback=True) is not None
+
+
+def test_a_public_address_written_as_an_ip_is_accepted() -> None:
+    assert api_endpoint_problem("https://81.2.69.160/api/v1") is None
+
+
+def test_the_directory_refuses_a_private_endpoint_naming_the_field(db_session: Session) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        update_directory_entry(
+            db_session,
+            "authority",
+            BIRMINGHAM,
+            notification_email="placements@birmingham.example",
+            secure_email=False,
+            active=True,
+            api_endpoint="https://10.20.30.40/api/v1",
+        )
+
+    assert raised.value.fields == {
+        "api_endpoint": [
+            "10.20.30.40 is a loopback, private or link-local address: the API endpoint must "
+            "be an address on the internet"
+        ]
+    }
+
+
 def test_the_list_counts_waiting_notifications_in_one_query_whatever_its_length(
     db_session: Session,
 ) -> None:

@@ -7,12 +7,15 @@ from itertools import count
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Authority, Contact, HealthBody, Notification
 from models.enums import NotificationStatus, RecipientKind, RecipientRole
+from notify import create_app
+from notify.config import for_testing
 from tests.support.builders import HOME, create_child, create_placement
 from tests.support.requests import expect_status, sign_in
 
@@ -220,6 +223,56 @@ def test_an_administrator_changes_an_authoritys_address_and_its_page_shows_it(
     ).one()
     assert (audit.action, audit.subject_id) == ("update", HOME)
     assert set(audit.detail["fields"]) == {"notification_email", "secure_email", "api_endpoint"}
+
+
+@pytest.mark.parametrize(
+    ("allow_loopback", "endpoint", "message"),
+    [
+        (False, "http://127.0.0.1:5001/api/v1", "API endpoint must start with https://"),
+        (
+            False,
+            "https://127.0.0.1:5001/api/v1",
+            "127.0.0.1 is a loopback, private or link-local address",
+        ),
+        (True, "https://192.168.0.7/api/v1", "192.168.0.7 is a loopback, private or link-local"),
+        (False, "https://localhost/api/v1", "localhost is a local name"),
+    ],
+)
+def test_an_api_endpoint_inside_our_network_is_refused_on_the_page(
+    app: Flask, db_session: Session, allow_loopback: bool, endpoint: str, message: str
+) -> None:
+    served = create_app(
+        {
+            **for_testing(app.config["SQLALCHEMY_DATABASE_URI"]),
+            "FEDERATION_ALLOW_LOOPBACK": allow_loopback,
+        }
+    )
+    client = served.test_client()
+    sign_in(client, db_session, "admin")
+
+    response = client.post(
+        f"/directory/authorities/{HOME}/edit", data=entry_form(api_endpoint=endpoint)
+    )
+
+    page = html.unescape(expect_status(response, 200).get_data(as_text=True))
+    assert f'<a href="#api_endpoint">{message}' in page
+    db_session.expire_all()
+    assert db_session.get(Authority, HOME).api_endpoint is None
+
+
+def test_in_development_a_second_instance_on_this_machine_may_be_the_endpoint(
+    client: FlaskClient, db_session: Session
+) -> None:
+    sign_in(client, db_session, "admin")  # the tests allow loopback, as development does
+
+    response = client.post(
+        f"/directory/authorities/{HOME}/edit",
+        data=entry_form(api_endpoint="http://127.0.0.1:5001/api/v1"),
+    )
+
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Authority, HOME).api_endpoint == "http://127.0.0.1:5001/api/v1"
 
 
 def test_a_health_body_has_no_api_endpoint_to_change(

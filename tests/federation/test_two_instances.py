@@ -81,7 +81,11 @@ def test_a_move_recorded_in_one_instance_is_accepted_in_the_other_with_no_email(
     ours, theirs = instances[WORCESTERSHIRE], instances[HEREFORDSHIRE]
     with theirs.app.app_context():
         key = create_api_key(
-            db.session, authority_code=WORCESTERSHIRE, scopes=["inbound:write"], name="Worcs"
+            db.session,
+            authority_code=WORCESTERSHIRE,
+            scopes=["inbound:write"],
+            name="Worcs",
+            home_authority=HEREFORDSHIRE,
         ).key
         db.session.commit()
     with ours.app.app_context():

@@ -39,6 +39,12 @@ def test_an_extract_without_an_episodes_file_is_refused_whole() -> None:
         ("1002,1,31/02/2012,WBRI,,,", "DOB must be a date like 31/03/2015, not 31/02/2012"),
         ("1002,1,01/05/2012,XXXX,,,", "ETHNIC XXXX is not a 903 ethnicity code"),
         ("1001,1,01/05/2012,WBRI,,,", "CHILD 1001 is already on line 2"),
+        (
+            '"10\n02",1,01/05/2012,WBRI,,,',
+            "CHILD must be on one line: remove the line break or tab",
+        ),
+        ("10\x0002,1,01/05/2012,WBRI,,,", "CHILD must not contain control characters"),
+        ("C" * 41 + ",1,01/05/2012,WBRI,,,", "CHILD must be 40 characters or fewer"),
     ],
 )
 def test_a_bad_header_row_is_reported_with_its_line_and_reason(row: str, reason: str) -> None:

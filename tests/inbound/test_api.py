@@ -327,6 +327,25 @@ INVALID = [
     ),
     ("risks too long", {"risks": "r" * 4001}, "risks", "4000"),
     ("risks with a control character", {"risks": "a\x00b"}, "risks", "control"),
+    (
+        "their id for the child with a line break",
+        {"child": {"placing_authority_child_id": "NOTTS-1\nX"}},
+        "child.placing_authority_child_id",
+        "on one line",
+    ),
+    ("a name with a tab", {"child": {"given_name": "Sa\tm"}}, "child.given_name", "on one line"),
+    (
+        "a reference with a carriage return",
+        {"reference": "NOTTS-N\r1"},
+        "reference",
+        "on one line",
+    ),
+    (
+        "an address line with a Unicode line separator",
+        {"placement": {"address": {"line_1": "2 Road\u2028Flat 1"}}},
+        "placement.address.line_1",
+        "on one line",
+    ),
     ("a flag that is not a boolean", {"child": {"uasc": "perhaps"}}, "child.uasc", "boolean"),
 ]
 
@@ -351,6 +370,7 @@ def test_an_invalid_notice_is_refused_422_on_the_field_at_fault(
 
 # (what is allowed, override)
 VALID = [
+    ("risks over several lines", {"risks": "Missing twice in May.\r\nKnown to the CSE team."}),
     ("born exactly 25 years ago", {"child": {"date_of_birth": _years_ago(25)}}),
     ("no NHS number", {"child": {"nhs_number": None}}),
     ("no EHC plan", {"child": {"ehc_plan": None}}),

@@ -8,9 +8,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ApiClient, AuditEvent
+from models import ApiClient, AuditEvent, Child
 from notify.apikeys.cli import api_keys
-from tests.support.builders import HEREFORDSHIRE, NOTTINGHAMSHIRE, bearer, create_api_client
+from tests.support.builders import (
+    HEREFORDSHIRE,
+    NOTTINGHAMSHIRE,
+    bearer,
+    child_body,
+    create_api_client,
+)
 from tests.support.requests import INBOUND_NOTICES, expect_status, sign_in
 
 KEY = re.compile(r"pn_[0-9a-f]{8}\.[A-Za-z0-9_-]{20,}")
@@ -139,6 +145,63 @@ def test_a_new_key_form_with_problems_says_what_to_fix_and_makes_no_key(
     assert "Choose at least one thing the key may do" in text
     assert "No authority has the code" in unknown.get_data(as_text=True)
     assert len(db_session.scalars(select(ApiClient)).all()) == before
+
+
+def test_a_key_that_records_placements_is_refused_to_another_council(
+    client: FlaskClient, db_session: Session
+) -> None:
+    sign_in(client, db_session, role="admin")
+    before = len(db_session.scalars(select(ApiClient)).all())
+
+    refused = client.post(
+        "/api-keys/new",
+        data={
+            "name": "Notts Mosaic",
+            "authority_code": NOTTINGHAMSHIRE,
+            "scopes": ["inbound:write", "placements:write"],
+        },
+    )
+
+    page = expect_status(refused, 200).get_data(as_text=True)
+    assert (
+        '<a href="#scopes">placements:write is for our own case-management system only: a key '
+        "for Nottinghamshire may not have it</a>"
+    ) in page
+    assert len(db_session.scalars(select(ApiClient)).all()) == before
+    ours = client.post(
+        "/api-keys/new",
+        data={"name": "Our Mosaic", "authority_code": "E10000034", "scopes": ["placements:write"]},
+    )
+    assert KEY.findall(expect_status(ours, 200).get_data(as_text=True))
+
+
+def test_the_command_refuses_another_council_a_key_that_records_placements(
+    app: Flask, db_session: Session
+) -> None:
+    before = len(db_session.scalars(select(ApiClient)).all())
+    result = app.test_cli_runner().invoke(
+        api_keys,
+        ["create", "--authority", NOTTINGHAMSHIRE, "--scope", "placements:write", "--name", "N"],
+    )
+
+    assert result.exit_code == 1
+    assert "placements:write is for our own case-management system only" in result.output
+    assert len(db_session.scalars(select(ApiClient)).all()) == before
+
+
+def test_a_placements_key_of_another_council_made_before_the_rule_is_refused(
+    client: FlaskClient, db_session: Session
+) -> None:
+    old = create_api_client(db_session, authority=NOTTINGHAMSHIRE, issued_before_the_rule=True)
+    children = len(db_session.scalars(select(Child)).all())
+
+    response = client.post("/api/v1/children", json=child_body(), headers=bearer(old))
+
+    assert response.status_code == 403
+    assert response.get_json()["error"]["message"] == (
+        "The placements:write scope is for our own authority's systems only."
+    )
+    assert len(db_session.scalars(select(Child)).all()) == children
 
 
 def test_an_administrator_revokes_a_key_after_confirming(

@@ -22,7 +22,11 @@ def test_two_identical_posts_at_once_store_one_notice_and_answer_201_and_200(
     app: Flask = request.getfixturevalue("app" if engine == "sqlite" else "pg_app")
     with app.app_context():
         new = create_api_key(
-            db.session, authority_code=BIRMINGHAM, scopes=["inbound:write"], name="race"
+            db.session,
+            authority_code=BIRMINGHAM,
+            scopes=["inbound:write"],
+            name="race",
+            home_authority=app.config["HOME_AUTHORITY"],
         )
         db.session.commit()
         key, client_id = new.key, new.client.id

@@ -23,7 +23,7 @@ from notify.notifications.channels.base import (
 from notify.notifications.channels.email import EmailChannel
 from notify.notifications.channels.federation import FederationChannel, Routed
 from notify.notifications.delivery import dispatch_once
-from notify.notifications.federation import collect_acceptances
+from notify.notifications.federation import api_deliveries, collect_acceptances
 from notify.sealing import seal, unseal
 from tests.support.builders import (
     HEREFORDSHIRE,
@@ -159,6 +159,37 @@ def test_a_federated_authority_gets_its_notice_by_api_and_the_rest_go_by_email(
     assert posted["child"]["date_of_birth"] == child.date_of_birth.isoformat()
     assert posted["placement"]["address"]["postcode"] == "HR1 1AA"
     assert set(posted) >= {"previous_address", "contacts", "school", "gp", "risks"}
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "allow_loopback"),
+    [
+        ("https://10.0.0.5/api/v1", True),  # saved before the directory refused such addresses
+        ("https://169.254.169.254/latest", True),
+        (None, False),  # the fake on loopback, where loopback is not allowed (production)
+    ],
+)
+def test_an_endpoint_inside_our_network_is_never_called_the_notice_is_emailed_instead(
+    app: Flask,
+    db_session: Session,
+    federated: Authority,
+    httpserver: HTTPServer,
+    endpoint: str | None,
+    allow_loopback: bool,
+) -> None:
+    if endpoint is not None:
+        federated.api_endpoint = endpoint
+    config = {**app.config, "FEDERATION_ALLOW_LOOPBACK": allow_loopback}
+    notices = placed_child_notices(db_session, "HR1 1AA")
+    to_them = next(n for n in notices if n.recipient_code == HEREFORDSHIRE)
+
+    deliveries = api_deliveries(db_session, [n.id for n in notices], config)
+    _sent_by_api(db_session, "501")
+    found = collect_acceptances(db_session, config)
+
+    assert to_them.id not in deliveries
+    assert (found.asked, found.unreachable) == (0, 1)
+    assert httpserver.log == []
 
 
 def _sent_by_api(db_session: Session, remote_id: str) -> Notification:

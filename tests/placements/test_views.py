@@ -251,6 +251,132 @@ def test_adding_a_child_with_missing_and_wrong_answers_lists_each_in_the_error_s
     assert count(db_session, Child, family_name="Wronganswers") == 0
 
 
+def _new_child_form(**over: Any) -> dict[str, Any]:
+    form: dict[str, Any] = {
+        "case_reference": f"WCF-NEW-{next(_numbers)}",
+        "given_name": "Morgan",
+        "family_name": "Linebreak",
+        "date_of_birth": date_parts(TODAY - timedelta(days=365 * 9)),
+        "sex": "M",
+        "legal_status": "C1",
+        "home_postcode": "WR5 2NP",
+    }
+    return form | over
+
+
+@pytest.mark.parametrize(
+    ("field", "answer", "message"),
+    [
+        ("case_reference", "WCF-1\nWCF-2", "Case reference must be on one line"),
+        ("case_reference", "WCF\t1", "Case reference must be on one line"),
+        ("given_name", "Mor\x00gan", "First name must not contain control characters"),
+        ("risks", "Missing\x1b[31m", "Risks and vulnerabilities must not contain control"),
+    ],
+)
+def test_a_line_break_or_control_character_is_refused_naming_the_field(
+    client: FlaskClient, db_session: Session, field: str, answer: str, message: str
+) -> None:
+    sign_in(client, db_session)
+
+    response = client.post("/children/new", data=_new_child_form(**{field: answer}))
+
+    page = html.unescape(expect_status(response, 200).get_data(as_text=True))
+    assert f'<a href="#{field}">{message}' in page
+    assert count(db_session, Child, family_name="Linebreak") == 0
+
+
+@pytest.mark.parametrize("chosen", ["99999999999999999999", "2147483648", "123456", "abc"])
+def test_a_social_worker_not_offered_is_refused_not_a_server_error(
+    client: FlaskClient, db_session: Session, chosen: str
+) -> None:
+    """A tampered post: someone who does not exist, or a number too big for the column."""
+    sign_in(client, db_session)
+
+    response = client.post("/children/new", data=_new_child_form(social_worker_id=chosen))
+
+    page = html.unescape(expect_status(response, 200).get_data(as_text=True))
+    assert '<a href="#social_worker_id">Choose a social worker from the list' in page
+    assert count(db_session, Child, family_name="Linebreak") == 0
+
+
+def test_the_risks_may_run_over_several_lines(client: FlaskClient, db_session: Session) -> None:
+    sign_in(client, db_session)
+    form = _new_child_form(risks="Missing twice in May.\r\nKnown to the CSE team.")
+
+    expect_status(client.post("/children/new", data=form), 302)
+
+    child = db_session.scalar(select(Child).where(Child.family_name == "Linebreak"))
+    assert child is not None and child.risks == "Missing twice in May.\r\nKnown to the CSE team."
+
+
+# --- Changing the case reference ----------------------------------------------------------------
+
+
+def test_a_case_reference_copied_with_a_line_break_is_corrected_and_audited(
+    client: FlaskClient, db_session: Session
+) -> None:
+    child = create_child(db_session, case_reference="WCF-3301\n")
+    sign_in(client, db_session)
+    form = expect_status(client.get(f"/children/{child.id}/case-reference"), 200).text
+    assert (
+        'value="WCF-3301' in form
+        and f'name="version" type="hidden" value="{child.version}"' in form
+    )
+
+    response = client.post(
+        f"/children/{child.id}/case-reference",
+        data={"case_reference": " WCF-3301 ", "version": str(child.version)},
+    )
+
+    assert response.headers["Location"] == f"/children/{child.id}"
+    db_session.refresh(child)
+    assert child.case_reference == "WCF-3301"
+    assert "Case reference changed to WCF-3301" in text(client.get(f"/children/{child.id}"))
+    event = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "change_case_reference")
+    ).one()
+    assert (event.subject_id, event.detail) == (str(child.id), {"old": "WCF-3301\n"})
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ("", "Enter the case reference"),
+        ("WCF-1\nWCF-2", "Case reference must be on one line"),
+        ("W" * 41, "Case reference must be 40 characters or fewer"),
+        ("WCF-TAKEN", "A child with case reference WCF-TAKEN is already recorded"),
+    ],
+)
+def test_a_case_reference_that_cannot_be_is_refused_and_the_old_one_kept(
+    client: FlaskClient, db_session: Session, answer: str, message: str
+) -> None:
+    create_child(db_session, case_reference="WCF-TAKEN")
+    child = create_child(db_session, case_reference="WCF-KEPT")
+    sign_in(client, db_session)
+
+    response = client.post(
+        f"/children/{child.id}/case-reference",
+        data={"case_reference": answer, "version": str(child.version)},
+    )
+
+    page = html.unescape(expect_status(response, 200).get_data(as_text=True))
+    assert f'<a href="#case_reference">{message}' in page
+    db_session.refresh(child)
+    assert child.case_reference == "WCF-KEPT"
+
+
+def test_only_those_who_record_placements_change_a_case_reference_of_our_own_child(
+    client: FlaskClient, db_session: Session
+) -> None:
+    ours = create_child(db_session)
+    theirs = create_child(db_session)
+    theirs.responsible_authority_code = "E10000024"  # Nottinghamshire's child, placed here
+    sign_in(client, db_session, "business_support")
+    expect_status(client.get(f"/children/{ours.id}/case-reference"), 403)
+    sign_in(client, db_session, "social_worker")
+    expect_status(client.get(f"/children/{theirs.id}/case-reference"), 404)
+
+
 # --- The child's page -------------------------------------------------------------------------
 
 

@@ -193,6 +193,20 @@ def test_the_register_page_filters_and_exports_the_same_children(
     assert audit.detail == {"placing_authority": BIRMINGHAM, "status": "all"}
 
 
+def test_the_register_export_writes_a_formula_as_text(
+    db_session: Session, client: FlaskClient
+) -> None:
+    """Another authority's child id and name are theirs to write: a formula stays text."""
+    _hosted(db_session, '=HYPERLINK("http://evil.example")', BIRMINGHAM, "U6", 12, -30)
+    sign_in(client, db_session, "business_support")
+
+    export = expect_status(client.get("/register.csv"), 200)
+
+    table = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert [row["Their child id"] for row in table] == ['\'=HYPERLINK("http://evil.example")']
+    assert all(not cell.startswith("=") for row in table for cell in row.values())
+
+
 def test_the_register_page_says_how_many_children_and_authorities(
     small_register: Session, client: FlaskClient
 ) -> None:

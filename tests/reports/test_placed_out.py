@@ -1,6 +1,7 @@
 """The board report "Children placed out of area": figures counted by hand from the
 children each test builds, as at any date; the page, the PDF, the CSV, JSON and command."""
 
+import csv
 import io
 import json
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
+from notify.reports.outputs import to_csv
 from notify.reports.placed_out import (
     ChildFact,
     HostedFact,
@@ -116,6 +118,15 @@ def test_notices_on_time_acknowledged_in_time_and_overdue_by_recipient() -> None
             for n in report.notices]  # fmt: skip
     # overdue: not acknowledged and past its acknowledge-by (a late acknowledgement is not)
     assert rows == [("Cornwall", 3, 2, 1, 1), ("Hfd", 1, 1, 0, 0)]
+
+
+def test_the_board_report_csv_writes_a_formula_as_text() -> None:
+    sent = NoticeFact("authority", CORNWALL, ON, ON, ON + timedelta(days=7), None)
+    report = build_report([], [], [sent], ON, {CORNWALL: "=cmd|'/c calc'!A1"})
+
+    rows = list(csv.reader(io.StringIO(to_csv(report))))
+
+    assert ["Notices sent", "'=cmd|'/c calc'!A1", "1", ""] in rows
 
 
 def test_the_trend_is_quarter_by_quarter() -> None:

@@ -1,6 +1,7 @@
 """The SSDA903 export: episodes as the DfE specifies them (DOMAIN.md §6), the demo's return
 passing the DfE's own validator, and `flask cms import` of it reproducing our placements."""
 
+import io
 import json
 import subprocess
 from collections.abc import Iterator
@@ -21,7 +22,8 @@ from notify.imports.service import stage_import
 from notify.reports.cli import ssda903
 from notify.reports.placed_out import Report
 from notify.reports.service import make_placed_out_report
-from notify.reports.ssda903 import CollectionYear, episodes_of, export_return
+from notify.reports.ssda903 import CollectionYear, episodes_of, export_return, write_return
+from tests.support.builders import HOME, create_child, create_placement
 
 HERE = Path(__file__).resolve().parent
 YEAR = CollectionYear(2025)  # 1 April 2024 to 31 March 2025
@@ -252,6 +254,17 @@ def test_importing_the_return_into_an_empty_database_reproduces_our_placements(
         session.flush()
         assert record.status == "seeded"
         assert _placements_in_year(session) == expected
+
+
+def test_the_return_writes_a_formula_as_text(db_session: Session) -> None:
+    child = create_child(db_session, case_reference="=1+1", sex="F", date_of_birth=date(2012, 1, 1))
+    create_placement(db_session, child, "WR5 3AA", start_date=date(2024, 6, 1))
+    header, episodes = io.StringIO(), io.StringIO()
+
+    write_return(db_session, HOME, YEAR, header, episodes)
+
+    assert header.getvalue().splitlines()[1].startswith("'=1+1,F,01/01/2012,")
+    assert episodes.getvalue().splitlines()[1].startswith("'=1+1,")
 
 
 def test_flask_ssda903_export_writes_both_files(app: Flask, db_session: Session,

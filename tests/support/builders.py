@@ -197,10 +197,22 @@ def create_user(session: Session, role: str = "social_worker", **over: Any) -> U
 
 
 def create_api_client(
-    session: Session, *, authority: str = HOME, scopes: tuple[str, ...] = ("placements:write",)
+    session: Session,
+    *,
+    authority: str = HOME,
+    scopes: tuple[str, ...] = ("placements:write",),
+    issued_before_the_rule: bool = False,
 ) -> str:
-    """A case system's API key for `authority` (the secret, as shown once)."""
-    new = create_api_key(session, authority_code=authority, scopes=list(scopes), name="case system")
+    """A case system's API key for `authority` (the secret, as shown once). A key of another
+    authority with placements:write can no longer be made: `issued_before_the_rule` makes one
+    as it could be before, to show what the API does with it."""
+    new = create_api_key(
+        session,
+        authority_code=authority,
+        scopes=list(scopes),
+        name="case system",
+        home_authority=authority if issued_before_the_rule else HOME,
+    )
     session.commit()
     return new.key
 
