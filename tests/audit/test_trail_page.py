@@ -1,6 +1,9 @@
 """The audit trail page: a manager finds who saw a child (opened, or listed), what one person
 did, and what happened on given days; nobody else may read it."""
 
+import csv
+import io
+import json
 import re
 from datetime import UTC, datetime
 
@@ -97,3 +100,38 @@ def test_only_managers_and_administrators_read_the_trail(app: Flask, db_session:
         browser = app.test_client()
         sign_in(browser, db_session, role)
         expect_status(browser.get("/audit"), status)
+
+
+def test_the_trail_downloads_as_csv_with_the_same_filters(
+    client: FlaskClient, db_session: Session
+) -> None:
+    someone = create_user(db_session, "sqa_officer")
+    db_session.add_all(
+        [
+            AuditEvent(user_id=someone.id, action="search", subject_type="child",
+                       detail={"query": "=HYPERLINK(\"http://evil.example\")"},
+                       remote_address="192.0.2.7", at=datetime(2026, 11, 2, 12, tzinfo=UTC)),
+            AuditEvent(action="view", subject_type="caseload",
+                       at=datetime(2026, 11, 3, tzinfo=UTC)),
+        ]
+    )  # fmt: skip
+    db_session.commit()
+    sign_in(client, db_session, "manager")
+
+    response = expect_status(client.get(f"/audit/export.csv?person={someone.id}"), 200)
+
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:4] == ["When (UK time)", "Who", "API key", "Action"]
+    assert len(rows) == 2
+    when, who, _, action, subject, _, _, address, _, detail = rows[1]
+    assert (when, who, action, subject, address) == (
+        "2026-11-02T12:00:00+00:00",
+        someone.name,
+        "search",
+        "child",
+        "192.0.2.7",
+    )
+    assert json.loads(detail) == {"query": '=HYPERLINK("http://evil.example")'}
+    assert db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "export_audit_trail")
+    ).one().detail == {"person": str(someone.id)}
