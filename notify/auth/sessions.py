@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, Request, Response, current_app, session
+from flask import Flask, Request, Response, current_app, g, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, select, update
@@ -131,6 +131,10 @@ class ServerSession(dict[str, Any], SessionMixin):
 
 class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSession:
+        # Flask-Login keeps the person in `g`; a request inside an app context that outlives
+        # it (the tests', a command calling the app) must find the person from its own
+        # session, not one an earlier request left there.
+        g.pop("_login_user", None)
         token = request.cookies.get(self.get_cookie_name(app))
         if not token:
             return ServerSession()
