@@ -49,21 +49,18 @@ def _require_sign_in() -> Any:
     if not current_user.is_authenticated:
         lapsed = lapsed_reason()
         if lapsed is not None:
-            flash(_LAPSED[lapsed](current_app.config), "info")
+            flash(_lapsed_message(lapsed), "info")
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     return None
 
 
-_LAPSED = {
-    SessionEnd.IDLE: lambda config: (
-        "You were signed out because you had not used the service for "
-        f"{config['NOTIFY_SESSION_IDLE_MINUTES']} minutes. Sign in again to continue."
-    ),
-    SessionEnd.EXPIRED: lambda config: (
-        f"You were signed out because you signed in {config['NOTIFY_SESSION_MAX_HOURS']} hours "
-        "ago. Sign in again to continue."
-    ),
-}
+def _lapsed_message(reason: SessionEnd) -> str:
+    config = current_app.config
+    if reason == SessionEnd.IDLE:
+        why = f"had not used the service for {config['NOTIFY_SESSION_IDLE_MINUTES']} minutes"
+    else:
+        why = f"signed in {config['NOTIFY_SESSION_MAX_HOURS']} hours ago"
+    return f"You were signed out because you {why}. Sign in again to continue."
 
 
 def lock_policy() -> LockPolicy:
