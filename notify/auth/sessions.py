@@ -74,14 +74,16 @@ class ServerSession(dict[str, Any], SessionMixin):
 
     def __init__(self, data: dict[str, Any] | None = None, row: WebSession | None = None) -> None:
         super().__init__(data or {})
-        self.row_id = row.id if row else None
+        # the row is found again by its token's hash, never by its id: SQLite may give a
+        # deleted row's id to a new one
+        self.row_key = row.token_hash if row else None
         self.last_seen_at = row.last_seen_at if row else None
         self.changed: set[str] = set()
         self.modified = False
         self.new = row is None
         # a token that was presented but no longer works, and why
         self.presented = False
-        self.lapsed_row_id: int | None = None
+        self.lapsed_key: str | None = None
         self.lapsed: SessionEnd | None = None
 
     def _changed(self, key: str) -> None:
@@ -123,7 +125,7 @@ class ServerSession(dict[str, Any], SessionMixin):
 
     def detach(self) -> None:
         """Forget the row: what is left in the session is saved under a new token."""
-        self.row_id = None
+        self.row_key = None
         self.last_seen_at = None
         self.new = True
         self.modified = True
@@ -150,32 +152,32 @@ class DatabaseSessionInterface(SessionInterface):
         fresh = ServerSession()
         fresh.presented = True
         if row is not None and row.ended_at is None:
-            fresh.lapsed_row_id, fresh.lapsed = row.id, lapsed
+            fresh.lapsed_key, fresh.lapsed = row.token_hash, lapsed
         return fresh
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if not isinstance(session, ServerSession):
             return
         now = utcnow()
-        create = session.row_id is None and bool(session)
-        update_data = session.row_id is not None and session.modified
+        create = session.row_key is None and bool(session)
+        update_data = session.row_key is not None and session.modified
         touch = (
-            session.row_id is not None
+            session.row_key is not None
             and session.last_seen_at is not None
             and now - session.last_seen_at >= LAST_SEEN_STEP
         )
         token = None
-        if create or update_data or touch or session.lapsed_row_id:
+        if create or update_data or touch or session.lapsed_key:
             # The view's own work is committed by the view or not at all: whatever it left
             # uncommitted (a request that failed part-way) is dropped here, as the end of the
             # request would drop it, before the session's own small transaction.
             db.session.rollback()
             with transaction() as s:
-                if session.lapsed_row_id and session.lapsed:
-                    end_row(s, session.lapsed_row_id, session.lapsed, now)
+                if session.lapsed_key and session.lapsed:
+                    end_row(s, session.lapsed_key, session.lapsed, now)
                 if create:
                     token = _insert(s, session, now)
-                elif session.row_id is not None and (update_data or touch):
+                elif session.row_key is not None and (update_data or touch):
                     _write(s, session, now, update_data)
         if token:
             response.set_cookie(
@@ -188,7 +190,7 @@ class DatabaseSessionInterface(SessionInterface):
                 samesite=self.get_cookie_samesite(app),
                 partitioned=self.get_cookie_partitioned(app),
             )
-        elif session.presented and session.row_id is None and not session:
+        elif session.presented and session.row_key is None and not session:
             response.delete_cookie(
                 self.get_cookie_name(app),
                 domain=self.get_cookie_domain(app),
@@ -198,7 +200,7 @@ class DatabaseSessionInterface(SessionInterface):
                 samesite=self.get_cookie_samesite(app),
                 partitioned=self.get_cookie_partitioned(app),
             )
-        if session.presented or session.row_id is not None or token:
+        if session.presented or session.row_key is not None or token:
             response.vary.add("Cookie")
 
 
@@ -221,12 +223,14 @@ def _insert(s: Session, session: ServerSession, now: datetime) -> str:
     )
     s.add(row)
     s.flush()
-    session.row_id, session.last_seen_at, session.new = row.id, now, False
+    session.row_key, session.last_seen_at, session.new = row.token_hash, now, False
     return token
 
 
 def _write(s: Session, session: ServerSession, now: datetime, with_data: bool) -> None:
-    row = s.scalar(select(WebSession).where(WebSession.id == session.row_id).with_for_update())
+    row = s.scalar(
+        select(WebSession).where(WebSession.token_hash == session.row_key).with_for_update()
+    )
     if row is None or row.ended_at is not None:
         return  # signed out by another request meanwhile: nothing comes back to life
     row.last_seen_at = now
@@ -244,11 +248,11 @@ def _write(s: Session, session: ServerSession, now: datetime, with_data: bool) -
         row.user_id = _user_id(session)
 
 
-def end_row(s: Session, row_id: int, reason: SessionEnd, now: datetime) -> None:
+def end_row(s: Session, key: str, reason: SessionEnd, now: datetime) -> None:
     """End one session and drop its data (a half-finished move goes with it)."""
     s.execute(
         update(WebSession)
-        .where(WebSession.id == row_id, WebSession.ended_at.is_(None))
+        .where(WebSession.token_hash == key, WebSession.ended_at.is_(None))
         .values(ended_at=now, end_reason=reason, data=None)
     )
 
@@ -260,7 +264,7 @@ def current_session() -> ServerSession | None:
 def is_live() -> bool:
     """Whether this request came with a session row that is still in use."""
     current = current_session()
-    return current is not None and current.row_id is not None
+    return current is not None and current.row_key is not None
 
 
 def end_current_session(s: Session, reason: SessionEnd) -> None:
@@ -269,8 +273,8 @@ def end_current_session(s: Session, reason: SessionEnd) -> None:
     current = current_session()
     if current is None:
         return
-    if current.row_id is not None:
-        end_row(s, current.row_id, reason, utcnow())
+    if current.row_key is not None:
+        end_row(s, current.row_key, reason, utcnow())
     current.clear()
     current.detach()
 

@@ -353,3 +353,37 @@ def test_the_readable_check_would_catch_flasks_own_cookie() -> None:
     ).dumps({"move-draft:1": {"values": {"postcode": ADJOINING}}})
 
     assert ADJOINING in readable_without_the_key(cookie)
+
+
+# --- Nothing else signs in; old rows go ---------------------------------------------------------
+
+
+def test_a_remember_me_cookie_signs_nobody_in(
+    app: Flask, client: FlaskClient, db_session: Session, child: Child
+) -> None:
+    """Flask-Login's remember-me cookie is never issued; one made with the app's own key (as
+    Flask-Login would have made it) still opens nothing: only a session row in use does."""
+    from flask_login.utils import encode_cookie
+
+    user = create_user(db_session)
+    db_session.commit()
+    with app.test_request_context():
+        remembered = encode_cookie(str(user.id))
+    client.set_cookie("remember_token", remembered)
+
+    assert signs_in_again(client.get(f"/children/{child.id}"))
+
+
+def test_rows_nobody_can_use_go_a_day_after_their_last_use(
+    app: Flask, client: FlaskClient, db_session: Session
+) -> None:
+    sign_in(client, db_session)
+    old = session_row(db_session, client).token_hash
+    set_times(db_session, client, last_seen_at=utcnow() - IDLE - timedelta(days=1, minutes=1))
+    recent = app.test_client()
+
+    sign_in(recent, db_session)
+
+    db_session.expire_all()
+    assert db_session.scalar(select(WebSession).where(WebSession.token_hash == old)) is None
+    assert session_row(db_session, recent).ended_at is None
