@@ -70,8 +70,6 @@ def _audit_failure(attempt: SignIn) -> None:
         attempt.account.id if attempt.account else None,
         reason=attempt.reason,
         locked=attempt.locked_until is not None,
-        remote_address=request.remote_addr,
-        user_agent=(request.user_agent.string or "")[:200],
     )
 
 
