@@ -19,7 +19,7 @@ from models.reference import (
     SecureDomain,
     Succession,
 )
-from models.users import ApiClient, AuditChild, AuditEvent, User
+from models.users import ApiClient, AuditChild, AuditEvent, SignInThrottle, User, WebSession
 
 __all__ = [
     "AdjoiningAuthority",
@@ -47,6 +47,8 @@ __all__ = [
     "ReferenceVersion",
     "Succession",
     "SecureDomain",
+    "SignInThrottle",
     "User",
+    "WebSession",
     "Withholding",
 ]

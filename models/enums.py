@@ -160,3 +160,15 @@ class ChangeKind(StrEnum):
     END = "end"
     CORRECTION = "correction"  # a changed postcode with no new episode
     VANISHED = "vanished"  # a placement we hold that the extract no longer shows
+
+
+class SessionEnd(StrEnum):
+    """Why a signed-in session stopped working (web_sessions.end_reason)."""
+
+    SIGNED_OUT = "signed_out"
+    # an administrator's "sign this person out everywhere"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
+    # signing in starts a session under a new id; the one before it ends
+    ROTATED = "rotated"
+    IDLE = "idle"
+    EXPIRED = "expired"

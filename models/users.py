@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
-from models.enums import Role, check_in
+from models.enums import Role, SessionEnd, check_in
 
 
 class User(Base):
@@ -83,3 +83,34 @@ class AuditChild(Base):
 
     audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"), primary_key=True)
     child_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+
+
+class WebSession(Base):
+    """One browser's session. The cookie carries only a random token; its hash, the person
+    signed in and the session's data (a half-finished move, messages to show) live here, so
+    ending the row ends the session at once, wherever a copy of the cookie is."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (CheckConstraint(check_in("end_reason", SessionEnd), name="end_reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+    data: Mapped[str | None] = mapped_column(Text)  # Flask's tagged JSON, as the cookie held
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins for one email address and the lock they led to. Keyed by a keyed hash
+    of the address, whether or not an account has it, so a lock says nothing about which
+    accounts exist."""
+
+    __tablename__ = "sign_in_throttles"
+
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None]

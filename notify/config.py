@@ -30,6 +30,13 @@ def _float(name: str, default: float) -> float:
     return _number(name, default, float, "a number")
 
 
+def _at_least(name: str, default: int, minimum: int) -> int:
+    value = _int(name, default)
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
 def _number(name: str, default: N, kind: type[N], what: str) -> N:
     value = os.environ.get(name)
     if value is None or not value.strip():
@@ -98,6 +105,13 @@ def from_environment() -> dict[str, Any]:
         "DELIVERY_GIVE_UP_HOURS": _int("DELIVERY_GIVE_UP_HOURS", 72),
         "FEDERATION_POLL_SECONDS": _float("FEDERATION_POLL_SECONDS", 300),
         "OUT_OF_HOURS_PHONE": os.environ.get("OUT_OF_HOURS_PHONE"),
+        # Signed-in sessions (held in the database, the cookie carries a random token): ended
+        # after this long without a request, and this long after signing in whatever happens.
+        "NOTIFY_SESSION_IDLE_MINUTES": _at_least("NOTIFY_SESSION_IDLE_MINUTES", 30, 1),
+        "NOTIFY_SESSION_MAX_HOURS": _at_least("NOTIFY_SESSION_MAX_HOURS", 12, 1),
+        # This many failed sign-ins in a row for one email address lock it for this long.
+        "NOTIFY_SIGN_IN_LOCK_AFTER": _at_least("NOTIFY_SIGN_IN_LOCK_AFTER", 5, 1),
+        "NOTIFY_SIGN_IN_LOCK_MINUTES": _at_least("NOTIFY_SIGN_IN_LOCK_MINUTES", 15, 1),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

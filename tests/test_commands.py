@@ -8,7 +8,7 @@ README_COMMANDS = {
     "directory": {"import-contacts"},
     "notify": {"worker", "dispatch", "resend", "chase", "collect"},
     "inbound": {"reconcile"},
-    "users": {"create"},
+    "users": {"create", "sign-out-everywhere", "unlock"},
     "api-keys": {"create", "list", "revoke"},
 }
 

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from models import Approval, Authority, Child, Contact, HealthBody, Notification, Placement, User
 from models.enums import NotificationStatus, Role
 from notify import codes, create_app
-from notify.auth.service import authenticate
+from notify.auth.service import LockPolicy, authenticate
 from notify.demo.children import DEMO_AUTHORITY, DEMO_PASSWORD, load_demo
 from notify.demo.cli import demo
 from notify.extensions import db
 from tests.support.apps import dispose
+
+POLICY = LockPolicy(after=5, minutes=15, key=b"test")
 
 TODAY = date(2025, 11, 3)
 SCALE = 0.5  # half the board report's numbers keeps the suite quick; proportions hold
@@ -308,7 +310,9 @@ class TestTheDemoAtHalfSize:
         users = demo_session.scalars(select(User)).all()
         assert sorted(u.role for u in users) == sorted(r.value for r in Role)
         for role in Role:
-            assert authenticate(demo_session, f"{role.value}@worcestershire.example", DEMO_PASSWORD)
+            assert authenticate(
+                demo_session, f"{role.value}@worcestershire.example", DEMO_PASSWORD, POLICY
+            ).user
 
 
 def _snapshot(session: Session) -> list[tuple]:

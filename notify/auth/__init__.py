@@ -5,10 +5,13 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from models import User
+from models.enums import SessionEnd
+from notify.auth.service import LockPolicy
+from notify.auth.sessions import DatabaseSessionInterface, is_live, lapsed_reason
 from notify.extensions import db, login
 
 # Endpoints a person may reach without signing in. The API authenticates by key instead.
@@ -20,6 +23,7 @@ PUBLIC_ENDPOINTS |= {"pages.privacy", "pages.accessibility", "pages.contact"}
 def init_app(app: Flask) -> None:
     from notify.auth import cli, views
 
+    app.session_interface = DatabaseSessionInterface()
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.users)
     login.login_view = "auth.sign_in"
@@ -30,7 +34,8 @@ def init_app(app: Flask) -> None:
 
 @login.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    # Only ever from a session row in use: nothing else (a remember-me cookie, say) signs in.
+    if not user_id.isdigit() or not is_live():
         return None
     user = db.session.get(User, int(user_id))
     return user if user is not None and user.active else None
@@ -42,8 +47,29 @@ def _require_sign_in() -> Any:
     if request.endpoint is None:  # unknown URL: let it 404
         return None
     if not current_user.is_authenticated:
+        lapsed = lapsed_reason()
+        if lapsed is not None:
+            flash(_lapsed_message(lapsed), "info")
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     return None
+
+
+def _lapsed_message(reason: SessionEnd) -> str:
+    config = current_app.config
+    if reason == SessionEnd.IDLE:
+        why = f"had not used the service for {config['NOTIFY_SESSION_IDLE_MINUTES']} minutes"
+    else:
+        why = f"signed in {config['NOTIFY_SESSION_MAX_HOURS']} hours ago"
+    return f"You were signed out because you {why}. Sign in again to continue."
+
+
+def lock_policy() -> LockPolicy:
+    config = current_app.config
+    return LockPolicy(
+        after=config["NOTIFY_SIGN_IN_LOCK_AFTER"],
+        minutes=config["NOTIFY_SIGN_IN_LOCK_MINUTES"],
+        key=config["SECRET_KEY"].encode(),
+    )
 
 
 def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

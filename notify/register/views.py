@@ -246,17 +246,6 @@ def notice(notice_id: int) -> Any:
     return _notice_page(_notice_or_404(notice_id))
 
 
-@bp.get("/inbound/<int:notice_id>/accept")
-@roles_required(*TRIAGE_DECIDE_ROLES)
-def confirm_accept(notice_id: int) -> Any:
-    """Before accepting: what it will do, to which record, and who will be told."""
-    found = _notice_or_404(notice_id)
-    if found.status not in (InboundStatus.RECEIVED, InboundStatus.QUERIED):
-        flash(f"Notice {found.reference} is {found.status}: it cannot be accepted now", "info")
-        return redirect(url_for(".notice", notice_id=found.id))
-    return _accept_page(found)
-
-
 def _accept_page(notice: InboundNotice, status: int = 200, form: AcceptForm | None = None) -> Any:
     return render_template(
         "views/register/accept.html",
@@ -268,10 +257,16 @@ def _accept_page(notice: InboundNotice, status: int = 200, form: AcceptForm | No
     ), status
 
 
-@bp.post("/inbound/<int:notice_id>/accept")
+@bp.route("/inbound/<int:notice_id>/accept", methods=["GET", "POST"])
 @roles_required(*TRIAGE_DECIDE_ROLES)
 def accept(notice_id: int) -> Any:
+    """GET: before accepting, what it will do, to which record and who will be told."""
     found = _notice_or_404(notice_id)
+    if request.method == "GET":
+        if found.status not in (InboundStatus.RECEIVED, InboundStatus.QUERIED):
+            flash(f"Notice {found.reference} is {found.status}: it cannot be accepted now", "info")
+            return redirect(url_for(".notice", notice_id=found.id))
+        return _accept_page(found)
     form = AcceptForm()
     if not form.validate_on_submit():
         return _accept_page(found, 400, form)

@@ -134,7 +134,7 @@ def test_a_move_recorded_in_the_browser_appears_on_the_sent_mail_page_within_sec
         page.get_by_role("button", name="Continue").click()
         page.get_by_role("button", name="Confirm and record the move").click()
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Move recorded")
-        page.get_by_role("link", name="Sign out").click()
+        page.get_by_role("button", name="Sign out").click()
 
         sign_in(ADMIN)
         page.goto(f"{make_run.url}/dev/sent-mail")

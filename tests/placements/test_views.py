@@ -807,7 +807,7 @@ def test_signing_in_returns_only_to_a_page_on_this_site(
     client: FlaskClient, db_session: Session, target: str, lands_on: str
 ) -> None:
     user = sign_in(client, db_session)
-    assert client.get("/sign-out").status_code == 302
+    assert client.post("/sign-out").status_code == 302
 
     response = client.post(
         "/sign-in", query_string={"next": target}, data={"email": user.email, "password": PASSWORD}
