@@ -49,10 +49,26 @@ class DirectoryRow:
     waiting: int  # notifications waiting for an address
 
 
+# What the audit trail keeps of a sealed value: that it changed, never the value.
+SEALED = "(sealed)"
+
+
 @dataclass(frozen=True)
 class EntryUpdate:
-    changed: tuple[str, ...]  # the fields whose value changed
+    # each field whose value changed, with its value before and after (for the audit trail;
+    # a sealed key as SEALED)
+    changes: dict[str, tuple[object, object]]
     released: int  # notifications that were waiting for an address and are now pending
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        return tuple(self.changes)
+
+
+@dataclass(frozen=True)
+class ContactUpdate:
+    changes: dict[str, tuple[object, object]]  # as EntryUpdate's
+    released: int
 
 
 @dataclass(frozen=True)
@@ -237,9 +253,7 @@ def update_directory_entry(
             if secret_key is None:
                 raise ValueError("an API key is sealed with the app's SECRET_KEY: pass it")
             wanted["api_key_encrypted"] = seal(key, secret_key)
-    changed = tuple(name for name, value in wanted.items() if getattr(entry, name) != value)
-    for name in changed:
-        setattr(entry, name, wanted[name])
+    changes = _apply(entry, wanted)
     session.flush()
 
     after = _address(entry, entry.notification_email)
@@ -247,7 +261,19 @@ def update_directory_entry(
     # Reactivating an entry that kept its address gives it an address too.
     if after and after != before:
         released = outbox.address_added(session, kind, code, now)
-    return EntryUpdate(changed, len(released))
+    return EntryUpdate(changes, len(released))
+
+
+def _apply(row: object, wanted: dict[str, object]) -> dict[str, tuple[object, object]]:
+    """Set each wanted value that differs; what changed, from what to what."""
+    changes: dict[str, tuple[object, object]] = {}
+    for name, value in wanted.items():
+        old = getattr(row, name)
+        if old != value:
+            sealed = name.endswith("_encrypted")
+            changes[name] = (SEALED, SEALED) if sealed else (old, value)
+            setattr(row, name, value)
+    return changes
 
 
 # --- Contacts ---------------------------------------------------------------------------------
@@ -304,19 +330,24 @@ def add_directory_contact(
 
 def update_directory_contact(
     session: Session, contact: Contact, details: ContactDetails, now: datetime | None = None
-) -> int:
-    """Change a directory contact; return how many notifications waiting for its address are
-    now pending."""
+) -> ContactUpdate:
+    """Change a directory contact: what changed, and how many notifications waiting for its
+    address are now pending."""
     kind, code = _owner(contact)
     details = _checked(session, kind, code, details, contact.id, contact.active)
     before = _address(contact, contact.email)
-    contact.role = details.role
-    contact.name = details.name
-    contact.organisation = details.organisation
-    contact.email = details.email
-    contact.phone = details.phone
+    changes = _apply(
+        contact,
+        {
+            "role": details.role,
+            "name": details.name,
+            "organisation": details.organisation,
+            "email": details.email,
+            "phone": details.phone,
+        },
+    )
     session.flush()
-    return _release_for_contact(session, contact, before, now)
+    return ContactUpdate(changes, _release_for_contact(session, contact, before, now))
 
 
 def set_contact_active(

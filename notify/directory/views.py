@@ -156,7 +156,7 @@ def edit_entry(section: str, code: str) -> Any:
                         "update",
                         kind.value,
                         entry_.code,
-                        fields=list(update.changed),
+                        changes=_audited(update.changes),
                         released=update.released,
                     )
         except InvalidInput as exc:
@@ -203,8 +203,16 @@ def edit_contact(section: str, code: str, contact_id: int) -> Any:
     if form.validate_on_submit():
         try:
             with transaction() as session:
-                released = update_directory_contact(session, contact, form.to_details())
-                audit.record("update", "contact", contact.id, owner=entry_.code, released=released)
+                update = update_directory_contact(session, contact, form.to_details())
+                released = update.released
+                audit.record(
+                    "update",
+                    "contact",
+                    contact.id,
+                    owner=entry_.code,
+                    changes=_audited(update.changes),
+                    released=released,
+                )
         except InvalidInput as exc:
             add_problems(form, exc.fields)
         else:
@@ -253,3 +261,8 @@ def _set_active(section: str, code: str, contact_id: int, active: bool) -> Any:
     done = "reactivated" if active else "deactivated"
     flash(f"Contact {contact.name} {done}.{_released_message(released)}", "success")
     return redirect(url_for(".entry", section=section, code=entry_.code))
+
+
+def _audited(changes: dict[str, tuple[object, object]]) -> dict[str, dict[str, object]]:
+    """Each change as the audit trail keeps it: from what, to what."""
+    return {name: {"from": old, "to": new} for name, (old, new) in changes.items()}

@@ -222,7 +222,14 @@ def test_an_administrator_changes_an_authoritys_address_and_its_page_shows_it(
         select(AuditEvent).where(AuditEvent.subject_type == "authority")
     ).one()
     assert (audit.action, audit.subject_id) == ("update", HOME)
-    assert set(audit.detail["fields"]) == {"notification_email", "secure_email", "api_endpoint"}
+    changes = audit.detail["changes"]
+    assert set(changes) == {"notification_email", "secure_email", "api_endpoint"}
+    assert changes["notification_email"]["to"] == "placements@worcestershire.example"
+    assert changes["secure_email"] == {"from": False, "to": True}
+    assert changes["api_endpoint"] == {
+        "from": None,
+        "to": "https://placements.worcestershire.example/api/v1",
+    }
 
 
 @pytest.mark.parametrize(
@@ -523,3 +530,35 @@ def test_our_sqa_teams_waiting_notices_become_pending_when_its_contact_gets_an_a
     assert [(n.status, n.address) for n in alerts] == [
         (NotificationStatus.PENDING, "sqa@worcestershire.example")
     ]
+
+
+def test_a_contacts_change_is_audited_from_what_to_what(
+    client: FlaskClient, db_session: Session
+) -> None:
+    """A directory entry pointed elsewhere must be traceable: the old and new address."""
+    sign_in(client, db_session, "admin")
+    expect_status(
+        client.post(
+            f"/directory/authorities/{HOME}/contacts/new",
+            data={"role": "sqa", "name": "SQA team", "email": "sqa@worcestershire.example"},
+        ),
+        302,
+    )
+    contact = db_session.scalars(select(Contact).where(Contact.name == "SQA team")).one()
+
+    expect_status(
+        client.post(
+            f"/directory/authorities/{HOME}/contacts/{contact.id}",
+            data={"role": "sqa", "name": "SQA team", "email": "attacker@evil.example"},
+        ),
+        302,
+    )
+
+    audit = db_session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.subject_type == "contact", AuditEvent.action == "update"
+        )
+    ).one()
+    assert audit.detail["changes"] == {
+        "email": {"from": "sqa@worcestershire.example", "to": "attacker@evil.example"}
+    }
