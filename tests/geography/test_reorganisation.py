@@ -10,12 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Notification
 from models.enums import NotificationStatus as Status
 from models.enums import RecipientKind
+from notify.extensions import db
 from notify.geography.reorganisation import ReorganisationError, load_reorganisation
 from notify.geography.store import resolve_postcode
 from notify.notifications.outbox import change_status
@@ -202,3 +204,32 @@ def test_a_reorganisation_file_with_a_mistake_is_refused_whole_saying_where(
         load_reorganisation(db_session, path)
     assert problem in raised.value.problems
     assert resolve_postcode(db_session, STAFFORD, DAY).authority_code == STAFFORDSHIRE
+
+
+def test_the_command_loads_a_reorganisation_or_refuses_it_whole(
+    own_app: Flask, tmp_path: Path
+) -> None:
+    """`flask geo load-reorganisation FILE`: a good file is loaded and switches on its day;
+    a file with a mistake is refused with the line and nothing is kept."""
+    good, bad = tmp_path / "staffordshire_2027.csv", tmp_path / "bad.csv"
+    good.write_text(CSV, encoding="utf-8")
+    bad.write_text(CSV + f"{DAY},authority,E06099003,,Nowhere,unitary,E10000999,\n", "utf-8")
+    runner = own_app.test_cli_runner()
+
+    refused = runner.invoke(args=["geo", "load-reorganisation", str(bad)])
+    with own_app.app_context():
+        unchanged = resolve_postcode(db.session(), STAFFORD, DAY).authority_code
+    loaded = runner.invoke(args=["geo", "load-reorganisation", str(good)])
+
+    assert refused.exit_code == 1
+    assert "bad.csv was not loaded" in refused.output
+    assert unchanged == STAFFORDSHIRE
+    assert loaded.exit_code == 0, loaded.output
+    # two councils; one ICB; each council succeeds Staffordshire in part and the ICB both of
+    # its predecessors (4); links: the councils' 8 districts, and the ICB's 11 (Staffordshire's
+    # eight, Stoke-on-Trent, Shropshire, Telford and Wrekin)
+    assert "2 authorities, 1 health bodies, 4 successions, 19 district links" in loaded.output
+    assert "line 5: predecessor E10000999 is not a known authority" in refused.output
+    with own_app.app_context():
+        assert resolve_postcode(db.session(), STAFFORD, DAY).authority_code == NORTH
+        assert resolve_postcode(db.session(), STAFFORD, EVE).authority_code == STAFFORDSHIRE
