@@ -179,27 +179,18 @@ class DatabaseSessionInterface(SessionInterface):
                     token = _insert(s, session, now)
                 elif session.row_key is not None and (update_data or touch):
                     _write(s, session, now, update_data)
+        cookie: dict[str, Any] = {
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "secure": self.get_cookie_secure(app),
+            "httponly": self.get_cookie_httponly(app),
+            "samesite": self.get_cookie_samesite(app),
+            "partitioned": self.get_cookie_partitioned(app),
+        }
         if token:
-            response.set_cookie(
-                self.get_cookie_name(app),
-                token,
-                domain=self.get_cookie_domain(app),
-                path=self.get_cookie_path(app),
-                secure=self.get_cookie_secure(app),
-                httponly=self.get_cookie_httponly(app),
-                samesite=self.get_cookie_samesite(app),
-                partitioned=self.get_cookie_partitioned(app),
-            )
+            response.set_cookie(self.get_cookie_name(app), token, **cookie)
         elif session.presented and session.row_key is None and not session:
-            response.delete_cookie(
-                self.get_cookie_name(app),
-                domain=self.get_cookie_domain(app),
-                path=self.get_cookie_path(app),
-                secure=self.get_cookie_secure(app),
-                httponly=self.get_cookie_httponly(app),
-                samesite=self.get_cookie_samesite(app),
-                partitioned=self.get_cookie_partitioned(app),
-            )
+            response.delete_cookie(self.get_cookie_name(app), **cookie)
         if session.presented or session.row_key is not None or token:
             response.vary.add("Cookie")
 
