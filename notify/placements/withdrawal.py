@@ -26,6 +26,7 @@ from notify.problems import Conflict, InvalidInput
 
 # DOMAIN.md §1: a withdrawal is notified as soon as it is recorded (1 working day).
 WITHDRAWAL_NOTICE_WORKING_DAYS = 1
+WITHDRAWAL_REASON_MISSING = "Say why the placement will not happen"
 # Whoever was sent one of these has been told of the placement.
 _TOLD = (NotificationStatus.SENT, NotificationStatus.ACKNOWLEDGED)
 # The people a planned move brings in or sends away, with the placement.
@@ -92,7 +93,7 @@ def withdraw_placement(
     check_version(child, expected_version)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput({"reason": ["Say why the placement will not happen"]})
+        raise InvalidInput({"reason": [WITHDRAWAL_REASON_MISSING]})
     if len(reason) > REASON_MAX_LENGTH:
         raise InvalidInput(
             {"reason": [f"Give the reason in at most {REASON_MAX_LENGTH} characters"]}

@@ -40,7 +40,7 @@ def _notices(session: Session, placement: Placement) -> list[Notification]:
     )
 
 
-def _next_working_day(session: Session, day: date) -> date:
+def next_working_day(session: Session, day: date) -> date:
     """DOMAIN.md §1: a withdrawal is due 1 working day after it is recorded, on the England
     and Wales calendar."""
     holidays = set(
@@ -109,7 +109,7 @@ def test_only_those_already_sent_a_notice_get_a_withdrawal_notice(db_session: Se
     notice = withdrawals[0]
     assert notice.status == NotificationStatus.PENDING
     assert notice.address == f"notifications@{CORNWALL.lower()}.example"
-    assert notice.send_by == _next_working_day(db_session, TODAY)
+    assert notice.send_by == next_working_day(db_session, TODAY)
     db_session.refresh(area)
     assert area.status == NotificationStatus.SENT  # what went, went
     others = [n for n in _notices(db_session, move) if n.id not in {area.id, notice.id}]
@@ -131,7 +131,7 @@ def test_the_authority_told_the_child_would_leave_is_told_the_move_is_off(
     ]
 
 
-def test_a_withdrawal_is_due_the_next_working_day_in_england_and_wales(
+def test_a_withdrawal_is_due_thenext_working_day_in_england_and_wales(
     db_session: Session,
 ) -> None:
     # Friday 27 November 2026: Monday 30 November is St Andrew's Day, a holiday in Scotland only
