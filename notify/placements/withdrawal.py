@@ -50,6 +50,13 @@ class WithdrawalPlan:
     unsent: tuple[Notification, ...]
 
 
+def withdrawable_placement(child: Child, today: date) -> Placement | None:
+    """The placement of the child that can be withdrawn, if any: the latest, not started."""
+    standing = [p for p in child.placements if not p.withdrawn]
+    latest = max(standing, key=lambda p: p.start_date) if standing else None
+    return latest if latest is not None and latest.start_date > today else None
+
+
 def plan_withdrawal(
     session: Session, child: Child, placement: Placement, today: date
 ) -> WithdrawalPlan:
