@@ -1,7 +1,7 @@
 """Withdrawing a planned placement before it starts (DOMAIN.md §1, API.md): unsent notices
 cancelled, a withdrawal notice to everyone already sent one, the ended placement reopened."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from models import BankHoliday, Child, Notification, Placement
 from models.base import utcnow
 from models.enums import Event, NotificationStatus, RecipientRole
+from notify.notifications.chasing import chase
 from notify.placements.people import PersonDetails
 from notify.placements.withdrawal import CannotWithdraw, plan_withdrawal, withdraw_placement
 from notify.problems import Conflict, InvalidInput
 from notify.reports.ssda903 import CollectionYear, episodes_of
 from tests.support.builders import (
+    CHASE_SETTINGS,
     HEREFORD,
     HEREFORDSHIRE,
     TODAY,
@@ -239,3 +241,26 @@ def test_a_placement_is_withdrawn_once(db_session: Session) -> None:
     _withdraw(db_session, child, move)
     with pytest.raises(CannotWithdraw, match="already been withdrawn"):
         _withdraw(db_session, child, move)
+
+
+def test_neither_a_withdrawal_nor_the_notices_of_a_withdrawn_placement_are_chased(
+    db_session: Session,
+) -> None:
+    child, current, move = _planned_move(db_session)
+    sent_at = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    area = next(n for n in _notices(db_session, move) if n.event == Event.PLACEMENT_START)
+    still_on = next(n for n in _notices(db_session, current) if n.event == Event.PLACEMENT_START)
+    for notice in (area, still_on):
+        mark_sent(db_session, notice, sent_at, acknowledge_by=date(2026, 12, 14))
+    recorded = _withdraw(db_session, child, move, today=date(2026, 12, 7))
+    [withdrawal] = recorded.notifications  # type: ignore[attr-defined]
+    mark_sent(db_session, withdrawal, sent_at, acknowledge_by=date(2026, 12, 14))
+
+    chase(db_session, date(2027, 1, 7), CHASE_SETTINGS, now=sent_at + timedelta(days=31))
+
+    chased = set(
+        db_session.scalars(
+            select(Notification.reminder_of_id).where(Notification.reminder_of_id.is_not(None))
+        )
+    )
+    assert chased == {still_on.id}  # the placement that goes on is chased as ever
