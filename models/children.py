@@ -71,7 +71,7 @@ class Child(Base):
 
     @property
     def current_placement(self) -> "Placement | None":
-        open_ = [p for p in self.placements if p.end_date is None]
+        open_ = [p for p in self.placements if p.end_date is None and p.withdrawn_at is None]
         return open_[-1] if open_ else None
 
 
@@ -115,6 +115,10 @@ class Placement(Base):
     at_a_distance: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A planned placement that will not happen: kept, never deleted, and never current.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
 
     child: Mapped[Child] = relationship(back_populates="placements")
@@ -129,16 +133,21 @@ class Placement(Base):
     def out_of_area(self) -> bool:
         return self.location == "OUT"
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     @hybrid_method
     def open_on(self, day: date) -> bool:
-        """Not ended by `day` (planned ones included). A placement ends on the day the next
-        begins, as the 903 return records it, so on its end date it is over."""
-        return self.end_date is None or self.end_date > day
+        """Not ended by `day` (planned ones included, withdrawn ones never). A placement ends
+        on the day the next begins, as the 903 return records it, so on its end date it is
+        over."""
+        return self.withdrawn_at is None and (self.end_date is None or self.end_date > day)
 
     @open_on.inplace.expression  # type: ignore[attr-defined]
     @classmethod
     def _open_on(cls, day: date) -> ColumnElement[bool]:
-        return or_(cls.end_date.is_(None), cls.end_date > day)
+        return and_(cls.withdrawn_at.is_(None), or_(cls.end_date.is_(None), cls.end_date > day))
 
     @hybrid_method
     def current_on(self, day: date) -> bool:

@@ -18,6 +18,8 @@ class Event(StrEnum):
     PLACEMENT_START = "placement_start"
     ADDRESS_CHANGE = "address_change"
     PLACEMENT_END = "placement_end"
+    # a recorded placement that will not happen, to everyone already sent a notice of it
+    PLACEMENT_WITHDRAWN = "placement_withdrawn"
     SQA_ALERT = "sqa_alert"
     # chasing an unacknowledged notification: a reminder to its recipient, or an escalation
     # to our SQA managers; each a notification of its own, pointing at the one it chases
@@ -33,6 +35,8 @@ class Event(StrEnum):
 # the events another authority may notify us of (API.md: notice_type).
 STATUTORY_EVENTS = (Event.PLACEMENT_START, Event.ADDRESS_CHANGE, Event.PLACEMENT_END)
 NOTICE_TYPES = STATUTORY_EVENTS
+# A withdrawal is not chased: it asks nothing of its recipient but to stand down, and the
+# chaser, the overdue counts and the acknowledgement lists keep to STATUTORY_EVENTS.
 # Notifications about another notification.
 CHASE_EVENTS = frozenset({Event.REMINDER, Event.ESCALATION})
 

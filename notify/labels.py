@@ -6,6 +6,7 @@ EVENT_TITLES: dict[str, str] = {
     Event.PLACEMENT_START: "Placement start",
     Event.ADDRESS_CHANGE: "Change of address",
     Event.PLACEMENT_END: "Placement end",
+    Event.PLACEMENT_WITHDRAWN: "Placement withdrawn",
     Event.SQA_ALERT: "Out-of-area placement",
     Event.REMINDER: "Reminder",
     Event.ESCALATION: "Not acknowledged",

@@ -137,6 +137,7 @@ def _needs_approval(home_code: str) -> ColumnElement[bool]:
         Child.responsible_authority_code == home_code,
         Placement.location == "OUT",
         Placement.end_date.is_(None),
+        Placement.withdrawn_at.is_(None),
         Placement.placement_type.not_in(sorted(codes.CONNECTED_PERSON_PLACEMENTS)),
         not_(
             and_(

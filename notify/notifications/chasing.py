@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from models import Contact, Notification, User
+from models import Contact, Notification, Placement, User
 from models.base import utcnow
 from models.enums import (
     PARTNER_ROLES,
@@ -177,6 +177,12 @@ def _overdue(today: date, settings: ChaseSettings) -> ColumnElement[bool]:
         # what happened is statutory, but telling our own partners of a child placed here is
         # not a notice we give: they are not chased, nor are our managers told of them
         Notification.recipient_role.not_in(sorted(PARTNER_ROLES)),
+        # a placement withdrawn will not happen: its recipients were told so, not chased
+        not_(
+            exists().where(
+                Placement.id == Notification.placement_id, Placement.withdrawn_at.is_not(None)
+            )
+        ),
         or_(
             Notification.reminders_sent < settings.reminder_limit,
             Notification.escalated_at.is_(None),

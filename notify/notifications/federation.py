@@ -178,7 +178,9 @@ def inbound_body(
 
 
 def _previous(child: Child, placement: Placement) -> Placement | None:
-    earlier = [p for p in child.placements if p.start_date < placement.start_date]
+    earlier = [
+        p for p in child.placements if p.start_date < placement.start_date and not p.withdrawn
+    ]
     return earlier[-1] if earlier else None
 
 

@@ -340,15 +340,23 @@ def _readdress_pending(session: Session, kind: str, code: str, address: str) -> 
         )
 
 
-def cancel_for_placement(session: Session, placement_id: int) -> list[int]:
+# Not gone out, and not on its way: what a correction or withdrawal cancels.
+UNSENT = (Status.PENDING, Status.NEEDS_ADDRESS, Status.FAILED)
+
+
+def cancel_for_placement(
+    session: Session, placement_id: int, events: Iterable[str] | None = None
+) -> list[int]:
     """Cancel the notices of a placement that have not gone out (it was corrected or
-    withdrawn); one being sent at this moment still goes. Returns the ids cancelled."""
-    unsent = session.scalars(
-        select(Notification.id).where(
-            Notification.placement_id == placement_id,
-            Notification.status.in_([Status.PENDING, Status.NEEDS_ADDRESS, Status.FAILED]),
-        )
-    ).all()
+    withdrawn), or only those of `events`; one being sent at this moment still goes.
+    Returns the ids cancelled."""
+    statement = select(Notification.id).where(
+        Notification.placement_id == placement_id,
+        Notification.status.in_(UNSENT),
+    )
+    if events is not None:
+        statement = statement.where(Notification.event.in_([str(e) for e in events]))
+    unsent = session.scalars(statement.order_by(Notification.id)).all()
     return change_status(session, unsent, Status.CANCELLED, claimed_by=None)
 
 

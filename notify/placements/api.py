@@ -34,8 +34,11 @@ from notify.placements.schemas import (
     PlacementChangeSchema,
     PlacementInSchema,
     PlacementRequest,
+    WithdrawInSchema,
+    WithdrawRequest,
 )
 from notify.placements.service import ChildDetails, end_placement, record_child, record_placement
+from notify.placements.withdrawal import CannotWithdraw, withdraw_placement
 from notify.web.converters import row_id
 
 SCOPE = "placements:write"
@@ -161,6 +164,45 @@ class EndPlacement(MethodView):
             session.flush()
             audit.record(
                 "api_placement_end",
+                "child",
+                child.id,
+                placement_id=placement.id,
+                notification_ids=[n.id for n in recorded.notifications],
+            )
+        return PlacementChange(placement, recorded.notifications)
+
+
+@blp.route("/<child_id>/placements/<placement_id>/withdraw")
+class WithdrawPlacement(MethodView):
+    @require_scope(SCOPE)
+    @blp.arguments(WithdrawInSchema)
+    @blp.response(200, PlacementChangeSchema)
+    @blp.alt_response(409, description="The placement has started, or is not the latest")
+    def post(self, body: WithdrawRequest, child_id: str, placement_id: str) -> PlacementChange:
+        """Withdraw a planned placement that will not happen
+
+        Only before it starts, and only the child's latest. Its notices not yet sent are
+        cancelled; everyone already sent one gets a withdrawal notice (the notifications
+        answered); the placement the planned move would have ended goes on.
+        """
+        child = own_child(child_id)
+        placement = _placement_of(child, placement_id)
+        with api_transaction() as session:
+            try:
+                recorded = withdraw_placement(
+                    session,
+                    child,
+                    placement,
+                    reason=body.reason,
+                    expected_version=child.version if body.version is None else body.version,
+                    actor_id=None,
+                    today=today_uk(),
+                )
+            except CannotWithdraw as exc:
+                fail(409, f"{exc}.", code="cannot_withdraw")
+            session.flush()
+            audit.record(
+                "api_placement_withdraw",
                 "child",
                 child.id,
                 placement_id=placement.id,

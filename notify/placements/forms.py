@@ -36,6 +36,7 @@ from wtforms.widgets import HiddenInput
 
 from notify.geography.postcode import PostcodeError, normalise_postcode
 from notify.placements.service import REASON_MAX_LENGTH, ChildDetails, PlacementDetails
+from notify.placements.withdrawal import WITHDRAWAL_REASON_MISSING
 from notify.validation import CASE_REFERENCE_LENGTH, nhs_number_problem
 from notify.web.forms import GovDateField, Problem, StripWhitespaceForm, options, text_field
 
@@ -363,3 +364,22 @@ class ConfirmWithReasonForm(ConfirmForm):
             ),
         ],
     )
+
+
+class WithdrawForm(StripWhitespaceForm):
+    """Withdrawing a planned placement: why it will not happen goes on the withdrawal notices."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    reason = TextAreaField(
+        "Why will the placement not happen?",
+        widget=GovTextArea(),
+        description="This goes on the withdrawal notices, for the people they are sent to",
+        validators=[
+            InputRequired(WITHDRAWAL_REASON_MISSING),
+            Length(
+                max=REASON_MAX_LENGTH,
+                message=f"Give the reason in at most {REASON_MAX_LENGTH} characters",
+            ),
+        ],
+    )
+    submit = SubmitField("Withdraw the placement", widget=GovSubmitInput())

@@ -25,6 +25,7 @@ from models.enums import RecipientKind, RecipientRole
 from notify.calendar import today_uk
 from notify.placements.people_schemas import NewPersonSchema, person_details
 from notify.placements.service import REASON_MAX_LENGTH, ChildDetails, PlacementDetails
+from notify.placements.withdrawal import WITHDRAWAL_REASON_MISSING
 from notify.validation import date_of_birth_problem, nhs_number_problem
 from notify.web.fields import CodeNameSchema, IsoDate, RecipientSchema, Text, code_problem
 
@@ -328,6 +329,31 @@ class EndInSchema(Schema):
         return EndRequest(**data)
 
 
+@dataclass(frozen=True)
+class WithdrawRequest:
+    reason: str | None
+    version: int | None
+
+
+class WithdrawInSchema(Schema):
+    reason = Text(
+        required=True,
+        allow_none=True,  # blank: refused by the service, with the same message
+        validate=validate.Length(max=REASON_MAX_LENGTH, error="At most {max} characters"),
+        error_messages={"required": WITHDRAWAL_REASON_MISSING},
+        metadata={
+            "description": "Why the placement will not happen: carried on the withdrawal "
+            "notices to everyone already sent a notice of it",
+            "example": "The foster carers withdrew their offer",
+        },
+    )
+    version = _version_field()
+
+    @post_load
+    def _request(self, data: dict[str, Any], **kwargs: Any) -> WithdrawRequest:
+        return WithdrawRequest(**data)
+
+
 # --- answers ----------------------------------------------------------------------------
 
 
@@ -395,6 +421,11 @@ class PlacementSchema(Schema):
         allow_none=True,
         metadata={"description": "Reg 14(4): why notice of the end could not be given before it"},
     )
+    withdrawn_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "When the planned placement was withdrawn: it will not happen"},
+    )
+    withdrawn_reason = fields.String(allow_none=True)
     host_authority = fields.Nested(CodeNameSchema, required=True)
     host_health_body = fields.Nested(HealthBodyCodeSchema, allow_none=True)
     location = fields.String(required=True, metadata={"enum": ["IN", "OUT"]})
@@ -432,6 +463,8 @@ def placement_body(p: Placement) -> dict[str, Any]:
         "end_reason": p.end_reason,
         "destination": p.destination,
         "not_practicable_reason": p.end_not_practicable_reason,
+        "withdrawn_at": p.withdrawn_at,
+        "withdrawn_reason": p.withdrawn_reason,
         "host_authority": {"code": host.code, "name": host.name},
         "host_health_body": (
             {"code": health.code, "name": health.name, "ods_code": health.ods_code}

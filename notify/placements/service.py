@@ -211,7 +211,7 @@ def change_case_reference(
 ) -> str:
     """Give `child` a corrected case reference; returns the one it had. The caller commits.
     Notices not yet sent are written from the child's record, so they carry the new one."""
-    _check_version(child, expected_version)
+    check_version(child, expected_version)
     reference = case_reference.strip()
     problem = characters_problem(reference, "Case reference") or (
         None
@@ -381,7 +381,7 @@ def record_placement(
 ) -> Recorded:
     """Record a placement (ending the current one) and its notifications, in the caller's
     transaction."""
-    _check_version(child, expected_version)
+    check_version(child, expected_version)
     plan = plan_placement(session, child, details, today)
     late_reason = _reason_for(plan, details.late_reason, "late_reason")
     if plan.previous is not None:
@@ -563,7 +563,7 @@ def end_placement(
 ) -> Recorded:
     """End a placement without a new one (the child leaves care or goes missing). Ended on or
     after its date, `not_practicable_reason` says why notice could not be given first."""
-    _check_version(child, expected_version)
+    check_version(child, expected_version)
     plan = plan_end(session, child, placement, end_date, end_reason, today)
     reason = _reason_for(plan, not_practicable_reason, "not_practicable_reason")
     placement.end_date = end_date
@@ -753,7 +753,8 @@ def _home_postcode(child: Child) -> str:
     return child.home_postcode
 
 
-def _check_version(child: Child, expected_version: int) -> None:
+def check_version(child: Child, expected_version: int) -> None:
+    """Refuse a change made on a stale read of the child's record."""
     if child.version != expected_version:
         raise Conflict("This child's record was changed by someone else since you opened it")
 

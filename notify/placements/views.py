@@ -42,6 +42,7 @@ from notify.placements.forms import (
     EndForm,
     MoveForm,
     SearchForm,
+    WithdrawForm,
     shown_postcode,
 )
 from notify.placements.queries import (
@@ -64,6 +65,12 @@ from notify.placements.service import (
     record_approval,
     record_child,
     record_placement,
+)
+from notify.placements.withdrawal import (
+    CannotWithdraw,
+    plan_withdrawal,
+    withdraw_placement,
+    withdrawable_placement,
 )
 from notify.problems import Conflict, InvalidInput
 from notify.transaction import transaction
@@ -244,6 +251,7 @@ def child_page(child_id: int) -> Any:
         ),
         may_record=ours and _may(RECORD_ROLES),
         may_approve=ours and _may(APPROVE_ROLES),
+        withdrawable=withdrawable_placement(child, today_uk()) if ours else None,
         today=today_uk(),
         # another authority's child: the notices it sent us, newest first
         inbound=[] if ours else inbound_notices_of(_db(), child),
@@ -655,6 +663,75 @@ def _end_conflict(child: Child, placement: Placement, key: str, draft: dict[str,
         again=url_for(".record_end", child_id=child.id, placement_id=placement.id, change=1),
         what="end the placement",
     ), 409
+
+
+# --- Withdraw a planned placement -------------------------------------------------------------
+
+
+@bp.route("/<int:child_id>/placements/<int:placement_id>/withdraw", methods=["GET", "POST"])
+@roles_required(*RECORD_ROLES)
+def withdraw(child_id: int, placement_id: int) -> Any:
+    child = _our_child_or_404(child_id)
+    placement = _placement_or_404(child, placement_id)
+    today = today_uk()
+    form = (
+        WithdrawForm()
+        if request.method == "POST"
+        else WithdrawForm(data={"version": child.version})
+    )
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                recorded = withdraw_placement(
+                    _db(),
+                    child,
+                    placement,
+                    reason=form.reason.data,
+                    expected_version=form.version.data or 0,
+                    actor_id=current_user.id,
+                    today=today,
+                )
+                db.session.flush()
+                audit.record(
+                    "withdraw_placement",
+                    "placement",
+                    placement.id,
+                    child_id=child.id,
+                    notification_ids=[n.id for n in recorded.notifications],
+                )
+        except CannotWithdraw as exc:
+            flash(f"{exc}.", "info")
+            return redirect(url_for(".child_page", child_id=child.id))
+        except (Conflict, StaleDataError):
+            return render_template(
+                "views/placements/conflict.html",
+                child=child,
+                message=CONFLICT_MESSAGE,
+                again=url_for(".withdraw", child_id=child.id, placement_id=placement.id),
+                what="withdraw the placement",
+            ), 409
+        except InvalidInput as exc:
+            add_problems(form, exc.fields)
+        else:
+            sent = len(recorded.notifications)
+            flash(
+                "Placement withdrawn: "
+                + (
+                    f"{_notices(sent)} of the withdrawal will be sent"
+                    if sent
+                    else "no one had been sent a notice of it"
+                ),
+                "success",
+            )
+            return redirect(url_for(".child_page", child_id=child.id))
+    try:
+        plan = plan_withdrawal(_db(), child, placement, today)
+    except CannotWithdraw as exc:
+        flash(f"{exc}.", "info")
+        return redirect(url_for(".child_page", child_id=child.id))
+    return render_template(
+        "views/placements/withdraw.html", form=form, child=child, placement=placement, plan=plan
+    )
 
 
 # --- Reg 11 approvals -------------------------------------------------------------------------

@@ -59,7 +59,10 @@ def _d(value: date | None) -> str:
 
 def episodes_of(child: Child, year: CollectionYear) -> Iterator[dict[str, str]]:
     """The child's episodes that overlap the year, in order."""
-    placements = sorted(child.placements, key=lambda p: p.start_date)
+    # a withdrawn placement never happened: it is no episode
+    placements = sorted(
+        (p for p in child.placements if not p.withdrawn), key=lambda p: p.start_date
+    )
     for index, placement in enumerate(placements):
         previous = placements[index - 1] if index else None
         following = placements[index + 1] if index + 1 < len(placements) else None

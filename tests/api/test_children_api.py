@@ -57,6 +57,8 @@ PLACEMENT_KEYS = {
     "end_reason",
     "destination",
     "not_practicable_reason",
+    "withdrawn_at",
+    "withdrawn_reason",
     "host_authority",
     "host_health_body",
     "location",

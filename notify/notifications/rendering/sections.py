@@ -13,7 +13,7 @@ from models import (
 )
 from models.enums import CHASE_EVENTS, PARTNER_ROLES, Event, RecipientKind, RecipientRole
 from notify import codes
-from notify.calendar import today_uk
+from notify.calendar import today_uk, uk_date
 from notify.labels import SEX
 from notify.notifications.rendering.directory import Directory
 from notify.notifications.rendering.message import ReconciledChild, Rows, Section, long_date
@@ -136,6 +136,9 @@ def sections(
     ]
     # a reminder repeats the notice it chases
     event = notification.reminder_of.event if notification.reminder_of else notification.event
+    if event == Event.PLACEMENT_WITHDRAWN:
+        sections.append(Section("The placement that will not happen", _withdrawn_rows(placement)))
+        return tuple(sections)
     if event == Event.PLACEMENT_END:
         # reg 14(2): a planned end is notice of the intention, given before it ends
         planned = placement.end_date is not None and placement.end_date > today_uk()
@@ -143,7 +146,9 @@ def sections(
         sections.append(Section(heading, _ended_rows(placement, planned)))
     else:
         sections.append(Section("The placement", _placement_rows(placement)))
-        earlier = [p for p in child.placements if p.start_date < placement.start_date]
+        earlier = [
+            p for p in child.placements if p.start_date < placement.start_date and not p.withdrawn
+        ]
         previous = max(earlier, key=lambda p: p.start_date) if earlier else None
         previous_rows: Rows = (("Address", _address(previous) if previous else "None"),)
         if event == Event.ADDRESS_CHANGE and previous and previous.end_not_practicable_reason:
@@ -216,6 +221,27 @@ def _placement_rows(placement: Placement) -> Rows:
         (
             "Reason for the change",
             codes.described("REASON_PLACE_CHANGE", reason, "Not recorded"),
+        ),
+    )
+
+
+def _withdrawn_rows(placement: Placement) -> Rows:
+    """A planned placement that will not happen: which one, and why."""
+    child = placement.child
+    where = ", ".join(x for x in (placement.town, district(placement.postcode)) if x)
+    return (
+        (
+            "Withdrawn",
+            f"The planned placement of {child.given_name} {child.family_name} from "
+            f"{long_date(placement.start_date)} in {where} will not happen. Any notice you "
+            "were sent about it no longer stands.",
+        ),
+        ("Planned start date", long_date(placement.start_date)),
+        ("Planned address", _address(placement)),
+        ("Why it will not happen", placement.withdrawn_reason or "Not recorded"),
+        (
+            "Withdrawn on",
+            long_date(uk_date(placement.withdrawn_at)) if placement.withdrawn_at else "",
         ),
     )
 
