@@ -18,15 +18,14 @@ import pytest
 from werkzeug.serving import make_server
 
 from notify.calendar import today_uk
-from notify.config import ROOT
 from notify.demo.children import DEMO_PASSWORD, load_demo, sign_ins
 from notify.extensions import db
 from tests.support.apps import build_app
+from tests.support.browser import axe_violations, sign_in_as
 from tests.support.builders import HOME
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1280, 320)
 PAGES_PER_ROLE = 40
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -61,16 +60,6 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
 def _kind(path: str) -> str:
     """One address per kind of page: digits and long tokens stand for any."""
     return re.sub(r"/[A-Za-z0-9_.-]{24,}", "/TOKEN", re.sub(r"\d+", "N", path))
-
-
-def _violations(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
-        for v in result["violations"]
-    ]
 
 
 def _crawl(page: Any, base: str, start: str) -> list[str]:
@@ -114,10 +103,7 @@ def test_every_page_a_role_reaches_has_no_axe_violations_at_desktop_and_phone_wi
     page = context.new_page()
     page.set_default_timeout(20_000)
     try:
-        page.goto(f"{demo_server.url}/sign-in")
-        page.get_by_label("Email address").fill(demo_server.sign_ins[role])
-        page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_as(page, demo_server.url, demo_server.sign_ins[role], DEMO_PASSWORD)
         home = page.url
         urls = _crawl(page, demo_server.url, home)
         assert len(urls) >= 3, f"{role} reached only {urls}"
@@ -127,7 +113,7 @@ def test_every_page_a_role_reaches_has_no_axe_violations_at_desktop_and_phone_wi
             page.set_viewport_size({"width": width, "height": 900})
             for url in urls:
                 page.goto(url)
-                found = _violations(page)
+                found = axe_violations(page)
                 overflow = page.evaluate(OVERFLOW)
                 if overflow > 0:
                     found.append(f"the page is {overflow}px wider than the window")

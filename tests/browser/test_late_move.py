@@ -1,5 +1,5 @@
 """A move recorded on the day it happens: the check page marks the late notices and asks why,
-will not confirm without the reason, and the child's page shows it with them (DOMAIN.md §3).
+will not confirm without the reason, and the child's page shows it with them (DOMAIN.md §1).
 Both states of the check page pass axe-core."""
 
 from datetime import timedelta
@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from notify.extensions import db
-from tests.browser.test_accessibility import _violations
-from tests.support.browser import LiveServer
-from tests.support.builders import SIGN_IN_PASSWORD, TODAY, create_child, create_placement
+from tests.support.browser import LiveServer, axe_violations, browser_page, sign_in_as
+from tests.support.builders import TODAY, create_child, create_placement
 
 pytestmark = pytest.mark.browser
 
@@ -32,15 +31,8 @@ def test_a_move_recorded_on_its_day_is_marked_late_and_needs_the_reason(
     from playwright.sync_api import expect
 
     child_id = _child_of_our_own(live_server)
-    # bypass_csp: axe-core is injected as an inline script, which our policy refuses
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        page.goto(f"{live_server.url}/sign-in")
-        page.get_by_label("Email address").fill(live_server.social_worker_email)
-        page.get_by_role("textbox", name="Password").fill(SIGN_IN_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+    with browser_page(chromium) as page:
+        sign_in_as(page, live_server.url, live_server.social_worker_email)
 
         page.goto(f"{live_server.url}/children/{child_id}/move")
         page.locator("#start_date-day").fill(str(TODAY.day))
@@ -63,19 +55,17 @@ def test_a_move_recorded_on_its_day_is_marked_late_and_needs_the_reason(
             f"will be late (due by {due.day} {due:%B %Y})"
         )
         expect(page.get_by_test_id("who-will-be-told")).to_contain_text("Late")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.screenshot(path=screenshot_dir / "late-check.png", full_page=True)
 
         page.get_by_role("button", name="Confirm and record the move").click()
         expect(page.locator(".govuk-error-summary")).to_contain_text(
             "say why notice could not be given in time"
         )
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.screenshot(path=screenshot_dir / "late-check-error.png", full_page=True)
 
         page.get_by_label("Why could notice not be given in time?").fill(REASON)
         page.get_by_role("button", name="Confirm and record the move").click()
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Move recorded")
         expect(page.get_by_text(f"Late because: {REASON}").first).to_be_visible()
-    finally:
-        context.close()

@@ -17,53 +17,28 @@ from notify.extensions import db
 from notify.notifications import outbox
 from notify.notifications.tokens import acknowledge_token
 from notify.placements.people import PersonDetails, record_person
-from tests.support.browser import LiveServer
-from tests.support.builders import SIGN_IN_PASSWORD
+from tests.support.browser import LiveServer, axe_violations, browser_page, sign_in_as
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def _axe(page: Any) -> list[dict[str, Any]]:
-    assert AXE.exists(), "axe-core is a dev dependency in package.json: run npm install"
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
-    ]
-
 
 @pytest.fixture
-def browser_page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, bool]]:
+def page_with(chromium: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, bool]]:
     """A page with JavaScript on (checked with axe-core) or off (the pages must work)."""
     javascript = getattr(request, "param", True)
-    # bypass_csp: axe-core is injected as an inline script, which our policy refuses (as it
-    # should); tests/browser/test_content_security_policy.py runs the pages under it
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, java_script_enabled=javascript, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page, javascript
-    context.close()
+    with browser_page(chromium, javascript=javascript) as page:
+        yield page, javascript
 
 
 def _check(page: Any, javascript: bool, folder: Path, name: str) -> None:
     """No axe-core violation (it needs JavaScript to run), and the page photographed."""
     if javascript:
-        assert _axe(page) == [], name
+        assert axe_violations(page) == [], name
     _snap(page, folder, f"{name}-{'js' if javascript else 'no-js'}")
 
 
 def _sign_in(page: Any, server: LiveServer) -> None:
-    page.goto(f"{server.url}/children")
-    page.get_by_label("Email address").fill(server.social_worker_email)
-    page.get_by_role("textbox", name="Password").fill(SIGN_IN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_as(page, server.url, server.social_worker_email)
 
 
 def _snap(page: Any, folder: Path, name: str) -> None:
@@ -73,13 +48,13 @@ def _snap(page: Any, folder: Path, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-@pytest.mark.parametrize("browser_page", [True, False], indirect=True, ids=["js", "no-js"])
+@pytest.mark.parametrize("page_with", [True, False], indirect=True, ids=["js", "no-js"])
 def test_a_social_worker_records_the_childs_people_and_sees_who_will_be_told(
-    live_server: LiveServer, browser_page: Any, screenshot_dir: Path
+    live_server: LiveServer, page_with: Any, screenshot_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    (page, javascript), server = browser_page, live_server
+    (page, javascript), server = page_with, live_server
     _sign_in(page, server)
     page.goto(f"{server.url}/children/{server.child_id}/people")
     expect(page.get_by_role("heading", name="The child’s people")).to_be_visible()
@@ -143,13 +118,13 @@ def test_a_social_worker_records_the_childs_people_and_sees_who_will_be_told(
     expect(page.get_by_test_id("former-people")).to_contain_text("Ida Reviewer")
 
 
-@pytest.mark.parametrize("browser_page", [True, False], indirect=True, ids=["js", "no-js"])
+@pytest.mark.parametrize("page_with", [True, False], indirect=True, ids=["js", "no-js"])
 def test_a_recipient_confirms_their_address_and_reads_the_notice(
-    live_server: LiveServer, browser_page: Any, screenshot_dir: Path
+    live_server: LiveServer, page_with: Any, screenshot_dir: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    (page, javascript), server = browser_page, live_server
+    (page, javascript), server = page_with, live_server
     with server.app.app_context():
         child = db.session.get(Child, server.child_id)
         assert child is not None and child.current_placement is not None

@@ -9,11 +9,9 @@ from typing import Any
 import pytest
 
 from notify.extensions import db
-from tests.browser.test_accessibility import _violations
-from tests.support.browser import LiveServer
+from tests.support.browser import LiveServer, axe_violations, browser_page, sign_in_as
 from tests.support.builders import (
     HEREFORD,
-    SIGN_IN_PASSWORD,
     TODAY,
     create_child,
     create_placement,
@@ -43,15 +41,8 @@ def test_a_planned_move_is_withdrawn_with_its_reason(
     from playwright.sync_api import expect
 
     child_id = _planned_move(live_server)
-    # bypass_csp: axe-core is injected as an inline script, which our policy refuses
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        page.goto(f"{live_server.url}/sign-in")
-        page.get_by_label("Email address").fill(live_server.social_worker_email)
-        page.get_by_role("textbox", name="Password").fill(SIGN_IN_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+    with browser_page(chromium) as page:
+        sign_in_as(page, live_server.url, live_server.social_worker_email)
 
         page.goto(f"{live_server.url}/children/{child_id}")
         page.get_by_role("link", name="Withdraw this planned placement").click()
@@ -61,14 +52,14 @@ def test_a_planned_move_is_withdrawn_with_its_reason(
             "withdrawal notice"
         )
         expect(page.locator("#will-be-told")).to_contain_text("Area authority (where placed)")
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.screenshot(path=screenshot_dir / "withdraw.png", full_page=True)
 
         page.get_by_role("button", name="Withdraw the placement").click()
         expect(page.locator(".govuk-error-summary")).to_contain_text(
             "Say why the placement will not happen"
         )
-        assert _violations(page) == []
+        assert axe_violations(page) == []
         page.screenshot(path=screenshot_dir / "withdraw-error.png", full_page=True)
 
         page.get_by_label("Why will the placement not happen?").fill(REASON)
@@ -78,5 +69,3 @@ def test_a_planned_move_is_withdrawn_with_its_reason(
         )
         expect(page.get_by_text(REASON)).to_be_visible()
         expect(page.get_by_role("link", name="Withdraw this planned placement")).to_have_count(0)
-    finally:
-        context.close()
