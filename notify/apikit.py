@@ -222,7 +222,7 @@ def _audit_refusal(response: Response) -> Response:
     ):
         return response
     db.session.rollback()  # whatever the refused call left unwritten
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.record(
             "api_refused",
             "api",

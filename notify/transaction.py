@@ -15,11 +15,21 @@ from notify.extensions import db
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
+def transaction(*, keep_loaded: bool = False) -> Iterator[Session]:
+    """`keep_loaded`: the commit leaves what the request already read as it is, rather than
+    expiring it to be read again. For a page that has read what it shows and writes only its
+    audit row: expiring would make the template read every row again, one by one."""
     session = db.session()
     try:
         yield session
-        session.commit()
+        if keep_loaded:
+            expire, session.expire_on_commit = session.expire_on_commit, False
+            try:
+                session.commit()
+            finally:
+                session.expire_on_commit = expire
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

@@ -106,7 +106,7 @@ class OneNotification(MethodView):
         """Read one notification we sent you, with the notice in full"""
         notification = _callers(notification_id)
         found = full_notice(db.session(), original_of(db.session(), notification.id))
-        with transaction():
+        with transaction(keep_loaded=True):
             audit.record("api_notification_view", "notification", notification.id)
         return replace(_notices([notification])[0], notice=notice_body(found) if found else None)
 

@@ -145,7 +145,7 @@ def _reading(notification: Notification) -> dict[str, Any]:
     reader = confirmed_reader(notification)
     if reader is None:
         return {"reader": None, "sections": ()}
-    with transaction():
+    with transaction(keep_loaded=True):
         audit_view("notice_view", notification, reader)
     return {"reader": reader, "sections": full_notice(db.session(), notification)}
 
@@ -243,7 +243,7 @@ def read(token: str) -> Any:
             notification.id,
             extra={"notification_id": notification.id, "remote_address": request.remote_addr},
         )
-        with transaction():
+        with transaction(keep_loaded=True):
             audit.record("notice_read_refused", "notification", notification.id)
         form.email.errors = [
             "That is not the address this notice was sent to: enter the address the email came to"
@@ -271,7 +271,7 @@ def notice_pdf_download(token: str) -> Any:
         full_notice(db.session(), notification),
         today_uk(),
     )
-    with transaction():
+    with transaction(keep_loaded=True):
         audit_view("notice_pdf", notification, reader)
     response = _private(Response(body, mimetype="application/pdf"))
     response.headers["Content-Disposition"] = (

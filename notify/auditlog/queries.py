@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models import AuditChild, AuditEvent, Child, User
 from notify.calendar import UK
@@ -59,7 +59,11 @@ class TrailPage:
 
 
 def _statement(session: Session, filters: TrailFilters) -> tuple[Select[AuditEvent, str], bool]:
-    statement = select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.user_id)
+    statement = (
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .options(selectinload(AuditEvent.children))  # one query for every row's children
+    )
     found = True
     if filters.user_id is not None:
         statement = statement.where(AuditEvent.user_id == filters.user_id)

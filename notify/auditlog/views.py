@@ -41,7 +41,7 @@ def index() -> Any:
     filters = form.filters()
     page = trail_page(db.session(), filters, _page_number())
     args: dict[str, Any] = filters.as_args()
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.record("view_audit_trail", "audit_trail", None, page=page.page, **args)
     return render_template(
         "views/auditlog/index.html",

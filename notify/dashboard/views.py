@@ -264,7 +264,7 @@ def chase() -> Any:
 
 
 def _audit_chase_page(page: ChasePage, filters: ChaseFilters) -> None:
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.list_shown(
             "chase_list", (r.child_id for r in page.rows), page=page.page, **filters.as_args()
         )
@@ -373,7 +373,7 @@ def notices(kind: str) -> Any:
     except ValueError:
         abort(404)
     total, rows = lists.notice_list(_db(), which, today_uk())
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.list_shown(f"notices_{which.value}", (r.child_id for r in rows))
     return render_template(
         "views/dashboard/notices.html",
@@ -392,7 +392,7 @@ def placements(kind: str) -> Any:
     except ValueError:
         abort(404)
     total, rows = lists.placement_list(_db(), which, _home_authority(), today_uk())
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.list_shown(f"placements_{which.value}", (r.child_id for r in rows))
     return render_template(
         "views/dashboard/placements.html",

@@ -71,7 +71,7 @@ def index(form: UploadForm | None = None) -> Any:
     imports = db.session.scalars(
         select(CaseSystemImport).order_by(CaseSystemImport.id.desc()).limit(100)
     ).all()
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.record("view_imports", "case_system_import", None)
     return render_template("views/imports/list.html", imports=imports, form=form or UploadForm())
 
@@ -115,7 +115,7 @@ def _unreadable(exc: Exception) -> str:
 @roles_required(*ROLES)
 def show(import_id: int) -> Any:
     record = _import_or_404(import_id)
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.record("view_import", "case_system_import", record.id)
     return render_template(
         "views/imports/show.html",

@@ -145,12 +145,12 @@ class OneNotice(MethodView):
         )
         if notice is None:
             fail(404, "There is no notice with that id.")
-        with transaction():
+        with transaction(keep_loaded=True):
             audit.record("api_inbound_view", "inbound_notice", notice.id)
         return notice
 
 
 def _refused(reason: str, **detail: Any) -> None:
     """Audit a refusal that touched another authority's claim or a stored notice."""
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.record("api_inbound_refused", "inbound_notice", None, reason=reason, **detail)

@@ -29,7 +29,7 @@ ROLES = (Role.SOCIAL_WORKER, Role.MANAGER)
 def index() -> Any:
     today = today_uk()
     children = caseload(db.session(), current_user.id, today)
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.list_shown("caseload", (c.child_id for c in children))
     return render_template(
         "views/mywork/index.html",
@@ -49,7 +49,7 @@ def need_list(need: str) -> Any:
         abort(404)
     today = today_uk()
     rows = needing_action(db.session(), current_user.id, kind, today)
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.list_shown(f"my_work_{kind.value}", (r.child_id for r in rows))
     return render_template(
         "views/mywork/need.html", need=kind, title=NEED_TITLES[kind], rows=rows, today=today

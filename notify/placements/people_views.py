@@ -47,7 +47,7 @@ def _person_or_404(child: Child, person_id: int) -> Contact:
 def people_page(child_id: int) -> Any:
     child = _our_child_or_404(child_id)
     people = sorted(child.contacts, key=lambda c: (not c.active, c.role, c.id))
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.record("people_view", "child", child.id)
     return render_template(
         "views/placements/people.html",

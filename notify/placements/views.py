@@ -136,7 +136,7 @@ def find_child() -> Any:
     if query:
         results = search_children(_db(), query, SEARCH_LIMIT)
         authorities = authority_names(_db(), (c.responsible_authority_code for c in results))
-        with transaction():
+        with transaction(keep_loaded=True):
             audit.list_shown("child_search", (c.id for c in results), query=query)
     return render_template(
         "views/placements/find_child.html",
@@ -232,7 +232,7 @@ def child_page(child_id: int) -> Any:
         PlacementRecord(p, notifications[p.id], _approval_statuses(child, p) if ours else [])
         for p in reversed(child.placements)
     ]
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.record("view", "child", child.id)
     return render_template(
         "views/placements/child.html",

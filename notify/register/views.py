@@ -151,7 +151,7 @@ def queue() -> Any:
     filters = QueueFilters(q=form.q.data or "", assigned_to=current_user.id if mine else None)
     overdue_before = _overdue_before()
     page = triage_queue(_db(), _page_number(), filters, overdue_before)
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.list_shown(
             "triage_queue",
             (row.notice.child_id for row in page.rows),
@@ -221,7 +221,7 @@ def _notice_page(notice: InboundNotice, status: int = 200, **context: Any) -> An
         .where(Notification.inbound_notice_id == notice.id, Notification.event == Event.QUERY)
         .order_by(Notification.id)
     ).all()
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.record("view", "inbound_notice", notice.id)
     return render_template(
         "views/register/notice.html",
@@ -392,7 +392,7 @@ def register() -> Any:
     form = _filter_form()
     filters = form.filters()
     page = register_page(_db(), _home(), today, filters, now, _page_number())
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.list_shown(
             "host_register",
             (row.child_id for row in page.rows),

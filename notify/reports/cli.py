@@ -80,7 +80,7 @@ def placed_out_command(on: datetime, form: str, out: Path | None) -> None:
             "views/reports/placed_out_print.html", report=report, authority=name,
             sections=outputs.sections(report), headline=outputs.headline(report),
         )  # fmt: skip
-    with transaction():
+    with transaction(keep_loaded=True):
         audit.record("view_report", "placed_out_of_area", on.date().isoformat(), via="cli")
     if out is None:
         click.echo(body)

@@ -12,8 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent
+from models import AuditChild, AuditEvent
+from notify.auditlog.queries import PER_PAGE
 from tests.support.builders import create_child, create_user
+from tests.support.queries import counted_statements
 from tests.support.requests import expect_status, sign_in
 
 
@@ -135,3 +137,32 @@ def test_the_trail_downloads_as_csv_with_the_same_filters(
     assert db_session.scalars(
         select(AuditEvent).where(AuditEvent.action == "export_audit_trail")
     ).one().detail == {"person": str(someone.id)}
+
+
+def test_the_trail_page_reads_the_same_statements_for_many_rows_as_for_few(
+    client: FlaskClient, db_session: Session
+) -> None:
+    """Each row lists its children: read for the page at once, not once a row."""
+
+    def add_lists(n: int) -> None:
+        for i in range(n):
+            db_session.add(
+                AuditEvent(
+                    action="view_list",
+                    subject_type="chase_list",
+                    children=[AuditChild(child_id=c) for c in (i + 1, i + 2, i + 3)],
+                )
+            )
+        db_session.commit()
+
+    sign_in(client, db_session, "manager")
+    add_lists(3)
+    expect_status(client.get("/audit"), 200)  # warm
+    with counted_statements() as few:
+        expect_status(client.get("/audit"), 200)
+    add_lists(60)
+    with counted_statements() as many:
+        page = expect_status(client.get("/audit"), 200).get_data(as_text=True)
+
+    assert page.count('data-label="Children"') == PER_PAGE  # a full page of rows, children shown
+    assert len(many) == len(few)

@@ -4,16 +4,13 @@ list's filters, pages and export, and the number of SQL statements each makes.""
 import csv
 import io
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 from flask import url_for
-from sqlalchemy import event
 
-from notify.extensions import db
 from tests.support.builders import LEEDS, World, at, create_notification, create_world
+from tests.support.queries import counted_statements
 from tests.support.requests import expect_status, sign_in
 
 
@@ -275,21 +272,6 @@ def test_exporting_is_audited(client, db_session, world):
 
 
 # --- the number of SQL statements does not grow with the rows --------------------------------
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 PAGES = [

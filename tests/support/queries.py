@@ -1,9 +1,14 @@
 """What the tests read back: small queries over the rows the code under test wrote."""
 
-from sqlalchemy import func, select
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Notification
+from notify.extensions import db
 
 
 def chases_of(session: Session, notice: Notification | int) -> list[tuple[str, int | None, str]]:
@@ -34,3 +39,18 @@ def audit_events(session: Session, subject_id: int) -> list[AuditEvent]:
             .order_by(AuditEvent.id)
         )
     )
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block."""
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
