@@ -15,7 +15,7 @@ from notify.calendar import UK
 from notify.csv_writer import CsvWriter
 from notify.extensions import db
 from notify.transaction import transaction
-from notify.web.pagination import pagination
+from notify.web.pagination import page_number, pagination
 
 bp = Blueprint("auditlog", __name__, url_prefix="/audit")
 
@@ -29,17 +29,12 @@ def _filter_form() -> TrailFilterForm:
     return form
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
 @bp.get("")
 @roles_required(*ROLES)
 def index() -> Any:
     form = _filter_form()
     filters = form.filters()
-    page = trail_page(db.session(), filters, _page_number())
+    page = trail_page(db.session(), filters, page_number())
     args: dict[str, Any] = filters.as_args()
     with transaction(keep_loaded=True):
         audit.record("view_audit_trail", "audit_trail", None, page=page.page, **args)

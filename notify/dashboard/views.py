@@ -42,7 +42,7 @@ from notify.labels import event_title
 from notify.notifications.calendars import working_day_calendars
 from notify.transaction import transaction
 from notify.web import charts
-from notify.web.pagination import pagination
+from notify.web.pagination import page_number, pagination
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -233,18 +233,13 @@ def _filter_form() -> ChaseFilterForm:
     return form
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and int(page) > 0 else 1
-
-
 @bp.get("/chase-list")
 @roles_required(*DASHBOARD_ROLES)
 def chase() -> Any:
     today = today_uk()
     form = _filter_form()
     filters = form.filters()
-    page: ChasePage = chase_list(_db(), today, filters, _calendar(), page=_page_number())
+    page: ChasePage = chase_list(_db(), today, filters, _calendar(), page=page_number())
     _audit_chase_page(page, filters)
     return render_template(
         "views/dashboard/chase_list.html",
@@ -276,7 +271,7 @@ def chase_table() -> Any:
     """The chase list's table alone (same filters and page), for the page's script."""
     today = today_uk()
     filters = _filter_form().filters()
-    page = chase_list(_db(), today, filters, _calendar(), page=_page_number())
+    page = chase_list(_db(), today, filters, _calendar(), page=page_number())
     _audit_chase_page(page, filters)
     next_url = url_for("dashboard.chase", **_page_args(filters, page.page))
     html = render_template(

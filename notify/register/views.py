@@ -71,7 +71,7 @@ from notify.register.service import (
 )
 from notify.transaction import transaction
 from notify.web.forms import add_problems
-from notify.web.pagination import pagination
+from notify.web.pagination import page_number, pagination
 
 bp = Blueprint("register", __name__)
 
@@ -113,11 +113,6 @@ def _helpers() -> dict[str, Any]:
     }
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
 def _pagination(
     page: Page, endpoint: str, args: dict[str, Any], label: str
 ) -> dict[str, Any] | None:
@@ -150,7 +145,7 @@ def queue() -> Any:
     mine = form.show.data == "mine"
     filters = QueueFilters(q=form.q.data or "", assigned_to=current_user.id if mine else None)
     overdue_before = _overdue_before()
-    page = triage_queue(_db(), _page_number(), filters, overdue_before)
+    page = triage_queue(_db(), page_number(), filters, overdue_before)
     with transaction(keep_loaded=True):
         audit.list_shown(
             "triage_queue",
@@ -391,7 +386,7 @@ def register() -> Any:
     today, now = today_uk(), _now()
     form = _filter_form()
     filters = form.filters()
-    page = register_page(_db(), _home(), today, filters, now, _page_number())
+    page = register_page(_db(), _home(), today, filters, now, page_number())
     with transaction(keep_loaded=True):
         audit.list_shown(
             "host_register",

@@ -3,6 +3,10 @@
 from collections.abc import Callable
 from typing import Any
 
+from flask import request
+
+LAST_PAGE = 100_000  # further than any list goes; a bigger number is page 1
+
 
 def pagination(
     page: int, pages: int, href: Callable[[int], str], label: str
@@ -23,3 +27,9 @@ def pagination(
     if page < pages:
         params["next"] = {"href": href(page + 1)}
     return params
+
+
+def page_number() -> int:
+    """The `page` the request asks for: a whole number from 1, else 1."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < LAST_PAGE else 1
